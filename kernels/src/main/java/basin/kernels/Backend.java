@@ -1,0 +1,104 @@
+package basin.kernels;
+
+/**
+ * The device-neutral kernel set that every op in Basin is built from. It knows nothing of autodiff:
+ * it moves float32 numbers between host and device, and runs the GEMM, element-wise, broadcast and
+ * reduction kernels that the ops' forward, JVP and VJP rules need.
+ *
+ * <p>Conventions. Matrices are row-major and contiguous. Element-wise kernels take their length from
+ * {@code out} and require every operand to have that length. Broadcast and reduction kernels view a
+ * tensor as {@code [outer, mid, inner]}: a bias of length {@code mid} is added across the batch of a
+ * dense layer as {@code [batch, features, 1]}, across an NCHW image as {@code [N, C, H·W]}. Scalars that
+ * steer numerics ({@link #dot}, {@link #sumToMid}) accumulate in float64. {@code out} may alias an
+ * input in element-wise kernels, never in GEMM or in broadcast and reduction kernels.
+ */
+public interface Backend {
+
+    /** A short name for messages: {@code "cpu"}, {@code "cuda:0"}. */
+    String name();
+
+    // ---- storage and transfers --------------------------------------------------------------
+
+    /** A buffer of {@code n} elements with unspecified contents, recycled from a pool when possible. */
+    Buffer allocate(int n);
+
+    /** A buffer of {@code n} zeros. */
+    default Buffer zeros(int n) {
+        Buffer b = allocate(n);
+        fill(b, 0f);
+        return b;
+    }
+
+    /** Hands a buffer from {@link #allocate} back to the pool. Views ({@link Buffer#slice}) are ignored. */
+    void release(Buffer buffer);
+
+    /** Opens a scope whose allocations on this thread return to the pool when it closes. */
+    default Arena openArena() {
+        return Arena.open(this);
+    }
+
+    /** Host → device: copies {@code dst.length()} floats from {@code src[srcOffset...]}. */
+    void copyIn(float[] src, int srcOffset, Buffer dst);
+
+    /** Device → host: copies all of {@code src} into {@code dst[dstOffset...]}. */
+    void copyOut(Buffer src, float[] dst, int dstOffset);
+
+    /** Device → device copy; lengths must agree. */
+    void copy(Buffer src, Buffer dst);
+
+    /** Sets every element of {@code dst} to {@code value}. */
+    void fill(Buffer dst, float value);
+
+    // ---- BLAS ---------------------------------------------------------------------------------
+
+    /**
+     * C ← α·op(A)·op(B) + β·C, row-major, with op(A) of shape [m, k], op(B) of shape [k, n], C of
+     * shape [m, n]. A is stored [m, k] (or [k, m] when {@code transA}); B is stored [k, n] (or [n, k]
+     * when {@code transB}).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, Buffer a, Buffer b, float beta, Buffer c);
+
+    /** y ← α·x + y. */
+    void axpy(float alpha, Buffer x, Buffer y);
+
+    /** ⟨a, b⟩ = Σ aᵢbᵢ, accumulated in float64. */
+    double dot(Buffer a, Buffer b);
+
+    // ---- element-wise -------------------------------------------------------------------------
+
+    /** out = a + b. */
+    void add(Buffer a, Buffer b, Buffer out);
+
+    /** out = a − b. */
+    void sub(Buffer a, Buffer b, Buffer out);
+
+    /** out = a ⊙ b. */
+    void mul(Buffer a, Buffer b, Buffer out);
+
+    /** out = α·x. */
+    void scale(Buffer x, float alpha, Buffer out);
+
+    /** out = max(x, 0). */
+    void relu(Buffer x, Buffer out);
+
+    /** out = 𝟙[x &gt; 0] (1 where x is positive, else 0). */
+    void positiveMask(Buffer x, Buffer out);
+
+    /** out = exp(x). */
+    void exp(Buffer x, Buffer out);
+
+    // ---- broadcast and reduction over [outer, mid, inner] -------------------------------------
+
+    /** out[o, m, i] = x[o, m, i] ∘ b[m]. */
+    void broadcast(BroadcastOp op, Buffer x, Buffer b, int outer, int mid, int inner, Buffer out);
+
+    /** out[o, m, i] = b[m]: b repeated along the outer and inner axes. */
+    void expand(Buffer b, int outer, int mid, int inner, Buffer out);
+
+    /** out[m] = Σ_{o, i} x[o, m, i], accumulated in float64. The reverse of {@link #expand}. */
+    void sumToMid(Buffer x, int outer, int mid, int inner, Buffer out);
+
+    /** Row-wise log-softmax of a [rows, cols] matrix: out = x − max − log Σ exp(x − max). */
+    void logSoftmax(Buffer x, int rows, int cols, Buffer out);
+}
