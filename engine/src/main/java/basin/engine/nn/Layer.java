@@ -1,0 +1,29 @@
+package basin.engine.nn;
+
+import basin.autodiff.Shape;
+import basin.autodiff.Tensor;
+
+import java.util.List;
+
+/**
+ * One stage of a network, written as a pure function of its input and its parameters:
+ * y = f(x; θ_layer). The layer holds no parameter values; the model passes views of θ, so the same
+ * layer serves training, gradients, HVPs (where θ carries a tangent) and probes.
+ */
+public interface Layer {
+
+    /** The PyTorch name of the layer type, for messages and specs: {@code linear}, {@code relu}. */
+    String type();
+
+    /** The parameters this layer declares, in {@code state_dict} order. */
+    List<ParamSpec> parameters();
+
+    /** The per-example output shape for a per-example input shape; throws naming the layer on mismatch. */
+    Shape outputShape(Shape input);
+
+    /**
+     * y = f(x; θ) for a batch x of shape [B, input…]. {@code params} are this layer's tensors in the
+     * order of {@link #parameters()}.
+     */
+    Tensor forward(Tensor x, Tensor[] params, Mode mode);
+}
