@@ -1,0 +1,57 @@
+package basin.engine.optim;
+
+import basin.engine.linalg.ParamVector;
+
+/**
+ * Stochastic gradient descent with momentum and weight decay, step for step the update of PyTorch's
+ * {@code torch.optim.SGD(params, lr, momentum=μ, dampening=τ, weight_decay=λ, nesterov=False)}:
+ * <pre>
+ *   g_t ← ∇L(θ_{t−1}) + λ θ_{t−1}                     weight decay enters the gradient (L2, not decoupled)
+ *   b_t ← g_t                         if t = 1          the first step copies the gradient, undamped
+ *   b_t ← μ b_{t−1} + (1 − τ) g_t     if t &gt; 1
+ *   θ_t ← θ_{t−1} − γ_t b_t                            (with μ = 0: θ_t ← θ_{t−1} − γ_t g_t)
+ * </pre>
+ * with γ_t the learning rate of the current epoch (see {@link LearningRateSchedule}). In place:
+ * θ and the momentum buffer b are updated; the gradient vector is overwritten with g_t.
+ */
+public final class Sgd {
+    private final double momentum, dampening, weightDecay;
+    private ParamVector velocity;                  // b, the momentum buffer; null until the first step
+    private long steps;
+
+    public Sgd(double momentum, double dampening, double weightDecay) {
+        if (momentum < 0 || weightDecay < 0) {
+            throw new IllegalArgumentException("sgd: momentum and weight decay must be ≥ 0, got " + momentum + ", " + weightDecay);
+        }
+        this.momentum = momentum;
+        this.dampening = dampening;
+        this.weightDecay = weightDecay;
+    }
+
+    /** One update of θ with learning rate γ, given ∇L(θ) in {@code gradient} (overwritten with g_t). */
+    public void step(ParamVector theta, ParamVector gradient, double learningRate) {
+        if (weightDecay != 0) gradient.axpy(weightDecay, theta);                     // g ← ∇L + λθ
+        ParamVector direction = gradient;
+        if (momentum != 0) {
+            if (velocity == null) {
+                velocity = gradient.copy();                                          // b₁ ← g₁
+            } else {
+                velocity.scal(momentum);                                             // b ← μ b + (1 − τ) g
+                velocity.axpy(1 - dampening, gradient);
+            }
+            direction = velocity;
+        }
+        theta.axpy(-learningRate, direction);                                        // θ ← θ − γ b
+        steps++;
+    }
+
+    /** Number of updates taken. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The momentum buffer b (null before the first step), for checkpoints. */
+    public ParamVector velocity() {
+        return velocity;
+    }
+}
