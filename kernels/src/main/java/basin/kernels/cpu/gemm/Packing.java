@@ -1,0 +1,74 @@
+package basin.kernels.cpu.gemm;
+
+import static basin.kernels.cpu.gemm.MicroKernel.MR;
+import static basin.kernels.cpu.gemm.MicroKernel.NR;
+
+/**
+ * Copies blocks of op(A) and op(B) into the order in which the micro-kernel reads them, so that
+ * one kernel serves all four transpose combinations and walks memory with unit stride.
+ *
+ * <p>A block op(A)[i0:i0+mc, p0:p0+kc] becomes ⌈mc/MR⌉ micro-panels; micro-panel q holds rows
+ * q·MR … q·MR+MR−1 column by column: Ã[r,p] at aPack[q·MR·kc + p·MR + r]. A block
+ * op(B)[p0:p0+kc, j0:j0+nc] becomes ⌈nc/NR⌉ micro-panels; micro-panel q holds columns
+ * q·NR … q·NR+NR−1 row by row: B̃[p,j] at bPack[q·NR·kc + p·NR + j]. Rows of Ã and columns of B̃
+ * beyond the matrix edge are zero, so an edge tile computes zeros there instead of needing a
+ * second kernel.
+ */
+final class Packing {
+    private Packing() {
+    }
+
+    /** Packs op(A)[i0:i0+mc, p0:p0+kc] into aPack (length ≥ ⌈mc/MR⌉·MR·kc). */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc,
+                      float[] aPack) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (transA) {
+                // op(A)[i,p] = A[p,i]: the MR entries of one column of Ã are contiguous in a.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    int d = dst + p * MR;
+                    for (int r = 0; r < mr; r++) aPack[d + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) aPack[d + r] = 0f;
+                }
+            } else {
+                // op(A)[i,p] = A[i,p]: each of the MR rows is contiguous in a; interleave them.
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) aPack[dst + p * MR + r] = a[src + p];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) aPack[dst + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[p0:p0+kc, j0:j0+nc] into bPack (length ≥ ⌈nc/NR⌉·NR·kc). */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
+                      float[] bPack) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (transB) {
+                // op(B)[p,j] = B[j,p]: each of the NR columns of B̃ is a contiguous row of b.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) bPack[dst + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) bPack[dst + p * NR + j] = 0f;
+                }
+            } else {
+                // op(B)[p,j] = B[p,j]: one row of B̃ is NR contiguous floats of b.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + jr;
+                    int d = dst + p * NR;
+                    for (int j = 0; j < nr; j++) bPack[d + j] = b[src + j];
+                    for (int j = nr; j < NR; j++) bPack[d + j] = 0f;
+                }
+            }
+        }
+    }
+}

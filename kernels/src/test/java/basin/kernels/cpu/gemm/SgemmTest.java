@@ -1,0 +1,209 @@
+package basin.kernels.cpu.gemm;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Sgemm} against a float64 triple loop ({@link GemmProblem#assertMatchesOracle}). Every
+ * problem draws its inputs from a seed derived from one chosen afresh per run; the seed is in
+ * each case's display name and in every failure message.
+ */
+class SgemmTest {
+
+    static final long RUN_SEED = new SplittableRandom().nextLong();
+
+    /** Sizes that hit every edge: empty, single, below one tile, one past a tile, primes. */
+    static final int[] SIZES = {0, 1, 2, 3, 7, 17, 31, 33, 65, 100, 129};
+
+    static long seed(int... salt) {
+        long s = RUN_SEED;
+        for (int x : salt) s = s * 0x9E3779B97F4A7C15L + x;
+        return s;
+    }
+
+    /** Each pair (m, n) of SIZES with k cycling through SIZES too, in all four transposes. */
+    static Stream<GemmProblem> oddShapes() {
+        List<GemmProblem> problems = new ArrayList<>();
+        for (int i = 0; i < SIZES.length; i++) {
+            for (int j = 0; j < SIZES.length; j++) {
+                int m = SIZES[i], n = SIZES[j], k = SIZES[(i + 2 * j + 1) % SIZES.length];
+                boolean transA = (i + j) % 2 == 1, transB = (i / 2 + j) % 2 == 1;
+                problems.add(new GemmProblem(transA, transB, m, n, k, 1f, 0f, 0, false,
+                        seed(m, n, k)));
+            }
+        }
+        return problems.stream();
+    }
+
+    static Stream<GemmProblem> transposes() {
+        List<GemmProblem> problems = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            problems.add(new GemmProblem(t / 2 == 1, t % 2 == 1, 128, 256, 784, 1f, 0f, 0, false,
+                    seed(t, 784)));
+            problems.add(new GemmProblem(t / 2 == 1, t % 2 == 1, 37, 41, 53, 1f, 0f, 0, false,
+                    seed(t, 53)));
+        }
+        return problems.stream();
+    }
+
+    static Stream<GemmProblem> zeroBetaOverNaN() {
+        return Stream.of(new int[] {1, 1, 1}, new int[] {7, 33, 17}, new int[] {65, 31, 100},
+                        new int[] {129, 129, 129})
+                .map(s -> new GemmProblem(s[0] % 2 == 0, s[1] % 2 == 0, s[0], s[1], s[2],
+                        1.25f, 0f, 0, true, seed(s)));
+    }
+
+    static Stream<GemmProblem> unitBeta() {
+        return Stream.of(new int[] {1, 1, 1}, new int[] {9, 40, 300}, new int[] {100, 65, 33})
+                .map(s -> new GemmProblem(false, true, s[0], s[1], s[2], 1f, 1f, 0, false,
+                        seed(s)));
+    }
+
+    static Stream<GemmProblem> halfBeta() {
+        return Stream.of(new int[] {3, 2, 7}, new int[] {31, 129, 65}, new int[] {100, 17, 400})
+                .map(s -> new GemmProblem(true, false, s[0], s[1], s[2], -0.75f, 0.5f, 0, false,
+                        seed(s)));
+    }
+
+    static Stream<GemmProblem> paddedLayouts() {
+        List<GemmProblem> problems = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            problems.add(new GemmProblem(t / 2 == 1, t % 2 == 1, 33, 17, 65, 2f, 0.5f, 5, false,
+                    seed(t, 5)));
+            problems.add(new GemmProblem(t / 2 == 1, t % 2 == 1, 100, 129, 31, 1f, 0f, 16, true,
+                    seed(t, 16)));
+        }
+        return problems.stream();
+    }
+
+    /** Above the parallel threshold, split along n (wide) and along m (tall), ragged at the cut. */
+    static Stream<GemmProblem> parallelShapes() {
+        return Stream.of(new int[] {128, 256, 784}, new int[] {97, 1001, 129},
+                        new int[] {1003, 67, 131}, new int[] {300, 301, 257})
+                .map(s -> new GemmProblem(s[0] % 2 == 0, s[1] % 2 == 0, s[0], s[1], s[2],
+                        1f, 0.5f, 3, false, seed(s)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddShapes")
+    void oddAndEdgeShapesMatchTheFloat64Product(GemmProblem p) {
+        p.runSgemm(1);
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transposes")
+    void everyTransposeCombinationMatchesTheFloat64Product(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("zeroBetaOverNaN")
+    void zeroBetaOverwritesCWithoutReadingItsNaNs(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unitBeta")
+    void unitBetaAccumulatesIntoC(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("halfBeta")
+    void fractionalBetaAndNegativeAlphaScaleBothTerms(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("paddedLayouts")
+    void offsetsAndWideLeadingDimensionsReadAndWriteOnlyTheLogicalMatrices(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("parallelShapes")
+    void productsSplitAcrossThreadsMatchTheFloat64Product(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @Test
+    void zeroDepthLeavesBetaTimesC() {
+        GemmProblem p = new GemmProblem(false, false, 5, 6, 0, 1f, 0.5f, 2, false, seed(0));
+        p.runSgemm(1);
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @Test
+    void zeroAlphaIgnoresTheProductEvenIfItIsNaN() {
+        GemmProblem p = new GemmProblem(false, false, 9, 10, 11, 0f, 0.5f, 0, false, seed(1));
+        java.util.Arrays.fill(p.a, Float.NaN);
+        p.runSgemm(1);
+        for (int i = 0; i < p.m * p.n; i++) {
+            assertEquals(0.5f * p.c0[i], p.c[i], "sgemm " + p);
+        }
+    }
+
+    @Test
+    void emptyOutputLeavesEveryEntryAlone() {
+        GemmProblem p = new GemmProblem(false, false, 0, 7, 5, 1f, 0f, 3, false, seed(2));
+        p.runSgemm(1);
+        p.assertOutsideUntouched("sgemm " + p);
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirOwnProduct() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<GemmProblem>> done = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                GemmProblem p = new GemmProblem(t % 2 == 0, t % 3 == 0, 150 + t, 140, 160, 1f, 0f,
+                        0, false, seed(t, 99));
+                Callable<GemmProblem> call = () -> {
+                    p.runSgemm(Sgemm.maxThreads());
+                    return p;
+                };
+                done.add(callers.submit(call));
+            }
+            for (Future<GemmProblem> f : done) f.get().assertMatchesOracle("concurrent sgemm");
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void matrixThatOverrunsItsArrayIsRejectedBeforeAnyWrite() {
+        float[] a = new float[6], b = new float[9], c = new float[3];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemm(false, false, 2, 3, 3, 1f, a, 0, 3, b, 0, 3, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("sgemm: C stored [2×3]"), e.getMessage());
+    }
+
+    @Test
+    void leadingDimensionShorterThanTheRowIsRejected() {
+        float[] a = new float[100], b = new float[100], c = new float[100];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemm(true, false, 4, 4, 5, 1f, a, 0, 3, b, 0, 4, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains("A is stored [5×4]"), e.getMessage());
+    }
+}
