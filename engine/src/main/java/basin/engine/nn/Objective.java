@@ -43,7 +43,7 @@ public final class Objective {
         }
     }
 
-    /** Writes ∇L(θ) into {@code gradient} and returns L(θ). */
+    /** Writes ∇L(θ) into {@code gradient} and returns L(θ), which the caller checks (it may be NaN when training diverges). */
     public double gradient(ParamVector theta, Batch batch, ParamVector gradient) {
         checkLength("gradient", theta, gradient);
         Backend backend = theta.backend();
@@ -51,7 +51,7 @@ public final class Objective {
             double[] loss = new double[1];
             Tensor[] g = Autodiff.grad(p -> record(loss, lossOf(p, batch)), model.tensors(theta));
             scatter(g, gradient);
-            return checkFinite(loss[0], "loss");
+            return loss[0];
         }
     }
 

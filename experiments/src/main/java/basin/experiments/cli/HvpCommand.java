@@ -1,0 +1,65 @@
+package basin.experiments.cli;
+
+import basin.engine.data.Dataset;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Batch;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
+import basin.engine.nn.Sequential;
+import basin.engine.nn.checkpoint.ModelWeights;
+import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.train.DeviceBatches;
+import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code basin hvp}: H v for the Hessian of the mean cross-entropy over the first N examples of a
+ * split, with v and Hv stored as safetensors under the model's parameter names.
+ */
+@Command(name = "hvp", mixinStandardHelpOptions = true,
+        description = "Hessian-vector product of the mean loss over the first N examples.")
+public final class HvpCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model spec (JSON).")
+    Path model;
+
+    @Option(names = "--weights", required = true, description = "Weights θ (safetensors).")
+    Path weights;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--vector", required = true, description = "The direction v (safetensors, same names and shapes as the parameters).")
+    Path vector;
+
+    @Option(names = "--out", required = true, description = "Where to write H v (safetensors).")
+    Path out;
+
+    @Option(names = "--batch", defaultValue = "500", description = "Examples per HVP batch (default: ${DEFAULT-VALUE}); the result does not depend on it.")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend cpu = CpuBackend.get();
+        Sequential net = ModelSpec.read(model);
+        ParamVector theta = ModelWeights.load(weights, net.layout(), cpu);
+        ParamVector v = ModelWeights.load(vector, net.layout(), cpu);
+        Dataset d = data.load();
+        List<Batch> batches = new DeviceBatches(cpu, d, batch).resident();
+        HessianOperator h = new HessianOperator(new Objective(net, Mode.EVAL), theta, batches);
+        ParamVector hv = h.apply(v);
+        ModelWeights.save(out, hv, Map.of("basin", "hvp", "examples", String.valueOf(d.count()), "split", data.split));
+        System.out.printf("wrote H·v over %d examples of %s %s to %s (‖v‖ = %.6g, ‖Hv‖ = %.6g, vᵀHv = %.6g)%n",
+                d.count(), d.name(), data.split, out, v.norm(), hv.norm(), v.dot(hv));
+        return 0;
+    }
+}
