@@ -51,7 +51,7 @@ public final class HvpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend cpu = CpuBackend.get();
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net.layout(), cpu);
+        ParamVector theta = ModelWeights.load(weights, net, cpu);
         ParamVector v = ModelWeights.load(vector, net.layout(), cpu);
         Dataset d = data.load();
         List<Batch> batches = new DeviceBatches(cpu, d, batch).resident();
