@@ -27,11 +27,11 @@ public final class HessianOperator implements LinearOperator {
 
     /** H over the given batches, visited in order; θ must fit the objective's model. */
     public HessianOperator(Objective objective, ParamVector theta, List<Batch> batches) {
-        if (batches.isEmpty()) throw new IllegalArgumentException("hessian: no batches to average over");
         if (theta.dim() != objective.model().layout().size()) {
             throw new IllegalArgumentException("hessian: θ has " + theta.dim() + " entries, the model has "
                     + objective.model().layout().size() + " parameters");
         }
+        if (batches.isEmpty()) throw new IllegalArgumentException("hessian: no batches to average over");
         this.objective = objective;
         this.theta = theta;
         this.batches = List.copyOf(batches);

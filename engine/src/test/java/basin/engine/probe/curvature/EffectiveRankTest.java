@@ -24,7 +24,7 @@ class EffectiveRankTest {
     }
 
     @Test
-    void slqEstimateOfTheEffectiveRankOfAChosenSpectrumIsWithinFivePercent() {
+    void slqEstimateOfTheEffectiveRankOfAChosenSpectrumIsWithinTwoPercent() {
         long seed = Compare.seed();
         SplittableRandom rng = new SplittableRandom(seed);
         ChosenSpectrum h = new ChosenSpectrum(concat(new double[] {4, 3, -2}, linspace(2, 0, 147)), rng);
@@ -34,7 +34,7 @@ class EffectiveRankTest {
         // 150 steps). An eigenvalue enters through its weight p·τ ≈ p(u_iᵀv)², a χ²₁-like variable with
         // relative sd √2 per start, so a spectrum dominated by a few outliers (30, 12, …) needs thousands
         // of starts for a few percent; this one is spread: over 30 seeds, 200 starts erred by 0.3% rms,
-        // 0.7% at most. 5% leaves room for the tail and still fails on a wrong formula (p·τ or S mis-scaled).
-        assertEquals(exact, EffectiveRank.ofDensity(d), 0.05 * exact, "seed " + seed);
+        // 0.7% at most. 2% leaves room for the tail and still fails on a wrong formula (p·τ or S mis-scaled).
+        assertEquals(exact, EffectiveRank.ofDensity(d), 0.02 * exact, "seed " + seed);
     }
 }
