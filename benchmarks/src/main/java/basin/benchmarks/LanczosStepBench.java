@@ -30,10 +30,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a Lanczos step costs beyond its HVP, on the 784-256-10 MLP (203,530 parameters) and one batch
  * of 128 examples. {@code hvp} is one H·v through the same {@link HessianOperator} Lanczos uses;
- * {@code lanczos} is a whole m-step run with full re-orthogonalisation and {@code lanczosPlain} the
- * same run without it. Per step: lanczos / m. The overhead of step j is a dot and an axpy against
- * each of the j stored vectors (4jp flops, O(m²p) for the run) plus the three-term recurrence and
- * norms (~10p); with m = 80 the last steps carry 80 such passes over 203,530 floats.
+ * {@code reorthogonalise} is step 6 of step j = {@code steps} alone, against that many stored vectors
+ * (a dot and an axpy each: 4jp flops), which is what a step adds to its HVP besides ~6 vector passes
+ * for the recurrence, the norms and the new q; {@code lanczos} and {@code lanczosPlain} are whole
+ * m-step runs with and without re-orthogonalisation (per step: the score / m).
  *
  * <p>What would make the number wrong: a first-call measurement (the arena fills on the first HVP;
  * warm-up covers it), and a result not consumed (each run returns its Ritz values to JMH).
@@ -50,7 +50,8 @@ public class LanczosStepBench {
     public int steps;
 
     private HessianOperator hessian;
-    private ParamVector v, hv, start;
+    private ParamVector v, hv, start, w, residual;
+    private List<ParamVector> basis;
 
     @Setup
     public void setUp() {
@@ -68,6 +69,11 @@ public class LanczosStepBench {
         v = ParamVector.gaussian(cpu, model.layout(), rng);
         hv = v.zerosLike();
         start = ParamVector.gaussian(cpu, model.layout(), rng);
+        // The basis of a real run: Lanczos vectors of this Hessian, and the residual its next step would see.
+        Lanczos.Result run = Lanczos.run(hessian, start, steps, true, null);
+        basis = run.basis();
+        residual = hessian.apply(basis.get(steps - 1));
+        w = residual.zerosLike();
     }
 
     /** One H·v: the floor under every Lanczos step. */
@@ -75,6 +81,14 @@ public class LanczosStepBench {
     public ParamVector hvp() {
         hessian.apply(v, hv);
         return hv;
+    }
+
+    /** Step 6 against {@code steps} stored vectors, on a fresh copy of the residual each time. */
+    @Benchmark
+    public ParamVector reorthogonalise() {
+        w.copyFrom(residual);
+        Lanczos.reorthogonalise(w, basis);
+        return w;
     }
 
     /** m Lanczos steps with full re-orthogonalisation: m HVPs plus O(m²p) for the Gram–Schmidt passes. */

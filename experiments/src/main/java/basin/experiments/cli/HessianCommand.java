@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +86,9 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--grid", defaultValue = "400", description = "Points of the density grid (default: ${DEFAULT-VALUE}).")
     int grid;
 
+    @Option(names = "--ritz-vectors", description = "Write the top-k Ritz vectors x_i = Q y_i to DIR/ritz-<i>.safetensors (unit norm, the parameters' names and shapes).")
+    Path ritzVectors;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random vector (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -106,8 +111,8 @@ public final class HessianCommand implements Callable<Integer> {
         ExplainTrace explainTo = explain ? new ExplainTrace(json ? System.err : System.out, topK) : null;
         if (!json) {
             out.printf(Locale.ROOT, "model     %s%n", net);
-            out.printf(Locale.ROOT, "data      %s %s, %d examples in %d batches of ≤ %d (mean loss over all of them)%n",
-                    d.name(), data.split, h.examples(), h.batchCount(), batch);
+            out.printf(Locale.ROOT, "data      %s, %d examples in %d batches of ≤ %d (mean loss over all of them)%n",
+                    d.name(), h.examples(), h.batchCount(), batch);
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
@@ -135,6 +140,7 @@ public final class HessianCommand implements Callable<Integer> {
         double effectiveRank = EffectiveRank.ofDensity(spectrum);
         String rankSource = "SLQ spectrum, " + spectrum.starts().size() + " start" + (spectrum.starts().size() > 1 ? "s" : "") + " × " + m + " steps";
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (ritzVectors != null) writeRitzVectors(lanczos);
 
         if (json) {
             out.println(RunFolder.JSON.writeValueAsString(jsonReport(d, h, lanczos, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds)));
@@ -202,11 +208,12 @@ public final class HessianCommand implements Callable<Integer> {
         double[] residual = residuals(lanczos, top.length);
         out.printf(Locale.ROOT, "%nLanczos   %d steps%s, %d parameters%n", lanczos.steps(),
                 lanczos.invariantSubspace() ? " (Krylov space exhausted: the Ritz values are exact)" : "", h.dim());
-        out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s%n", "i", "λ_i (top)", "‖Hx − λx‖", "most negative");
+        out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s%n", "i", "λ_i (top)", "residual", "most negative");
         for (int i = 0; i < top.length; i++) {
             out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16s%n", i + 1, top[i], residual[i],
                     i < bottom.length ? String.format(Locale.ROOT, "%.8g", bottom[i]) : "");
         }
+        out.println("  (residual: β_m|e_mᵀy_i|, the norm of H x_i − λ_i x_i in exact arithmetic; float32 HVPs blur it below ~1e-6·λmax)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
         if (powerResult != null) {
             out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e)%n", powerResult.lambda(), powerResult.iterations(),
@@ -236,6 +243,15 @@ public final class HessianCommand implements Callable<Integer> {
             for (int i = r * per; i < Math.min(t.length, (r + 1) * per); i++) peak = Math.max(peak, phi[i]);
             int bar = peak > 0 ? (int) Math.round(Math.max(0, 6 + Math.log10(peak / max)) / 6 * 50) : 0;
             out.printf(Locale.ROOT, "  %12.4g  %10.3e  %s%n", t[r * per], peak, "█".repeat(bar));
+        }
+    }
+
+    private void writeRitzVectors(Lanczos.Result lanczos) throws IOException {
+        Files.createDirectories(ritzVectors);
+        double[] theta = lanczos.ritzValues();
+        for (int i = 0; i < Math.min(topK, lanczos.steps()); i++) {
+            ModelWeights.save(ritzVectors.resolve("ritz-" + (i + 1) + ".safetensors"), lanczos.ritzVector(i),
+                    Map.of("basin", "ritz vector", "ritz_value", Double.toString(theta[i]), "residual", Double.toString(lanczos.residualBound(i))));
         }
     }
 

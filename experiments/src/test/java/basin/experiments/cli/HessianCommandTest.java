@@ -1,9 +1,14 @@
 package basin.experiments.cli;
 
+import basin.engine.data.DatasetResolver;
+import basin.engine.data.Split;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.curvature.HessianOperator;
 import basin.kernels.cpu.CpuBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code basin probe hessian --json} on a small MLP and the bundled MNIST digits: one JSON object with
  * the promised keys, internally consistent (λmax is the first eigenvalue, eigenvalues descend, the
- * HVP count is the sum of what each probe spent), and the same numbers for the same seed.
+ * HVP count is the sum of what each probe spent), Ritz vectors written whose Rayleigh quotients are
+ * the reported eigenvalues, and the same numbers for the same seed.
  */
 class HessianCommandTest {
     private static final Path DIGITS = Path.of("..", "data", "mnist-subset");
@@ -40,7 +46,8 @@ class HessianCommandTest {
                 "--weights", dir.resolve("weights.safetensors").toString(), "--dataset", "mnist-bundled",
                 "--data", DIGITS.toString(), "--split", "test", "--limit", "60", "--batch", "25",
                 "--top-k", "3", "--lanczos-steps", "12", "--trace", "--trace-samples", "15", "--trace-error", "0",
-                "--density", "--density-starts", "2", "--grid", "50", "--seed", "5", "--json"};
+                "--density", "--density-starts", "2", "--grid", "50", "--seed", "5", "--json",
+                "--ritz-vectors", dir.resolve("ritz").toString()};
         JsonNode o = new ObjectMapper().readTree(run(args));
 
         for (String key : new String[] {"lambda_max", "eigenvalues", "trace", "trace_stderr", "effective_rank", "hvp_count", "seconds"}) {
@@ -62,6 +69,16 @@ class HessianCommandTest {
         assertEquals(50, density.get("grid").size());
         assertEquals(2, density.get("nodes").size());
         assertEquals(12, density.get("weights").get(0).size());
+
+        // A Ritz vector x = Q y has xᵀHx = yᵀTy = θ exactly (HQ = QT + r e_mᵀ with r ⟂ Q), converged or not.
+        HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta,
+                DatasetResolver.standard().load("mnist-bundled", Split.TEST, DIGITS).first(60), 25);
+        for (int i = 0; i < 3; i++) {
+            ParamVector x = ModelWeights.load(dir.resolve("ritz").resolve("ritz-" + (i + 1) + ".safetensors"), net.layout(), CpuBackend.get());
+            assertEquals(1, x.norm(), 1e-5, "Ritz vector " + (i + 1));
+            double lambda = eigenvalues.get(i).asDouble();
+            assertEquals(lambda, x.dot(h.apply(x)), 1e-4 * Math.abs(o.get("lambda_max").asDouble()), "xᵀHx of Ritz vector " + (i + 1));
+        }
 
         JsonNode again = new ObjectMapper().readTree(run(args));
         assertEquals(o.get("eigenvalues"), again.get("eigenvalues"), "the same seed gives the same numbers");

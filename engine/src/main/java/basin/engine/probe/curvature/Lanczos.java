@@ -157,10 +157,11 @@ public final class Lanczos {
     }
 
     /**
-     * w ← (I − Q Qᵀ) w by modified Gram–Schmidt against every stored q_i; repeated once when the norm
-     * dropped below 1/√2 of its value (DGKS), since then cancellation left w inaccurate.
+     * w ← (I − Q Qᵀ) w by modified Gram–Schmidt against every q_i of an orthonormal {@code basis}
+     * (step 6); repeated once when the norm dropped below 1/√2 of its value (DGKS), since then
+     * cancellation left w inaccurate. Cost: 4·|basis|·p flops per pass.
      */
-    static void reorthogonalise(ParamVector w, List<ParamVector> basis) {
+    public static void reorthogonalise(ParamVector w, List<ParamVector> basis) {
         double before = w.norm();
         for (int pass = 0; pass < 2; pass++) {
             for (ParamVector qi : basis) w.axpy(-qi.dot(w), qi);
