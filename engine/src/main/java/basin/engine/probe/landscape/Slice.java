@@ -82,10 +82,30 @@ public final class Slice {
 
     private static Result grid(LossSurface f, ParamVector theta, ParamVector d1, ParamVector d2,
                                double[] alphas, double[] betas, int threads, GridLog log) {
+        int n = betas == null ? 1 : betas.length, points = alphas.length * n;
+        double[] a = new double[points], b = new double[points];
+        for (int index = 0; index < points; index++) {
+            a[index] = alphas[index / n];
+            b[index] = betas == null ? 0 : betas[index % n];
+        }
+        Measured m = at(f, theta, d1, d2, a, b, threads, log);
+        return new Result(alphas.clone(), betas == null ? null : betas.clone(), m.losses, m.accuracies, m.resumed);
+    }
+
+    /** Losses and accuracies at listed points, and how many came from the log. */
+    record Measured(double[] losses, double[] accuracies, int resumed) {
+    }
+
+    /**
+     * L(θ + a_k d₁ + b_k d₂) at the listed points k (d₂ may be null), on {@code threads} threads,
+     * skipping and reporting the points the log holds.
+     */
+    static Measured at(LossSurface f, ParamVector theta, ParamVector d1, ParamVector d2,
+                       double[] a, double[] b, int threads, GridLog log) {
         Directions.requireSameLayout(theta.layout(), d1.layout(), "parameters", "direction d1");
         if (d2 != null) Directions.requireSameLayout(theta.layout(), d2.layout(), "parameters", "direction d2");
         if (threads < 1) throw new IllegalArgumentException("slice: threads must be ≥ 1, got " + threads);
-        int n = betas == null ? 1 : betas.length, points = alphas.length * n;
+        int points = a.length;
         double[] losses = new double[points], accuracies = new double[points];
         boolean[] have = new boolean[points];
         int resumed = 0;
@@ -102,21 +122,20 @@ public final class Slice {
 
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            ParamVector point = theta.copy();                    // this thread's θ + α d₁ + β d₂
+            ParamVector point = theta.copy();                    // this thread's θ + a d₁ + b d₂
             for (int k = next.getAndIncrement(); k < todo.size(); k = next.getAndIncrement()) {
                 int index = todo.get(k);
-                double alpha = alphas[index / n], beta = betas == null ? 0 : betas[index % n];
                 point.copyFrom(theta);
-                point.axpy(alpha, d1);
-                if (d2 != null) point.axpy(beta, d2);
+                point.axpy(a[index], d1);
+                if (d2 != null) point.axpy(b[index], d2);
                 LossSurface.Measurement m = f.measure(point);
                 losses[index] = m.loss();
                 accuracies[index] = m.accuracy();
-                log.record(index, alpha, beta, m);
+                log.record(index, a[index], b[index], m);
             }
         };
         runOn(Math.min(threads, Math.max(1, todo.size())), worker);
-        return new Result(alphas.clone(), betas == null ? null : betas.clone(), losses, accuracies, resumed);
+        return new Measured(losses, accuracies, resumed);
     }
 
     /** Runs {@code worker} on that many threads (the caller's alone when one) and rethrows the first failure. */
