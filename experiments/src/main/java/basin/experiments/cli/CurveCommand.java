@@ -51,8 +51,11 @@ public final class CurveCommand extends LandscapeCommand {
         ParamVector b = loadPair(weights, weightsB, a);
         DatasetLoss f = surface();
         f.runningStatistics();                                             // refuse a BatchNorm model before training
-        Dataset train = data.load(Split.TRAIN);
-        if (trainLimit != null) train = train.first(Math.min(trainLimit, train.count()));
+        DataOptions trainData = new DataOptions();                         // the same dataset, its training split, --train-limit not --limit
+        trainData.dataset = data.dataset;
+        trainData.folder = data.folder;
+        trainData.limit = trainLimit;
+        Dataset train = trainData.load(Split.TRAIN);
         BezierCurve curve = BezierCurve.between(a, b);
         BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         if (!json) System.out.println("curve    training θ_c on " + train.name() + " (" + train.count() + " examples), " + epochs + " epochs…");

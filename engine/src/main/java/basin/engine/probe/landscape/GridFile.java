@@ -55,7 +55,8 @@ public final class GridFile implements GridLog, AutoCloseable {
      */
     public static GridFile open(Path file, Map<String, Object> grid) {
         try {
-            JsonNode header = JSON.valueToTree(Map.of("grid", grid));
+            // Compared as parsed back from text: a long 0 and the int 0 it reads back as are the same grid.
+            JsonNode header = JSON.readTree(JSON.writeValueAsString(Map.of("grid", grid)));
             Map<Integer, LossSurface.Measurement> done = new HashMap<>();
             List<String> kept = new ArrayList<>();
             kept.add(JSON.writeValueAsString(header));
