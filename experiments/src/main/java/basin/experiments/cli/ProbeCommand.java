@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code basin probe …}: curvature and loss-landscape probes. */
 @Command(name = "probe", mixinStandardHelpOptions = true, description = "Curvature and loss-landscape probes.",
         subcommands = {LambdaMaxCommand.class, SharpnessCommand.class, NoiseScaleCommand.class, Slice1dCommand.class,
-                Slice2dCommand.class, InterpolateCommand.class, CurveCommand.class, WeightNoiseCommand.class})
+                Slice2dCommand.class, InterpolateCommand.class, CurveCommand.class, WeightNoiseCommand.class, CorrelateCommand.class})
 public final class ProbeCommand implements Runnable {
     @Override
     public void run() {

@@ -52,10 +52,17 @@ class LandscapeCommandsTest {
     }
 
     private static JsonNode run(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--model", spec.toString(), "--weights", weightsA.toString(), "--dataset", "mnist-bundled",
+                "--data", data.toString(), "--limit", "100"));
+        return basin(all.toArray(new String[0]));
+    }
+
+    /** {@code basin probe ARGS --json}, its output parsed. */
+    private static JsonNode basin(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("probe"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--model", spec.toString(), "--weights", weightsA.toString(), "--dataset", "mnist-bundled",
-                "--data", data.toString(), "--limit", "100", "--json"));
+        all.add("--json");
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code;
@@ -102,5 +109,17 @@ class LandscapeCommandsTest {
         assertEquals(4, second.get("resumed_points").asInt());
         assertEquals(first.get("losses"), second.get("losses"));
         assertTrue(first.get("direction").asText().contains("filter-normalised"), first.get("direction").asText());
+    }
+
+    @Test
+    void correlateReadsTheRunsFromCsvAndListsThem() throws Exception {
+        // The hand-worked case of CorrelationTest: r = 0.8, τ_b = 0.6.
+        Path csv = Files.writeString(dir.resolve("runs.csv"), "run,lambda_max,test_accuracy\na,1,2\nb,2,1\nc,3,4\nd,4,3\ne,5,5\n");
+        JsonNode o = basin("correlate", "--runs", csv.toString());
+        assertEquals(0.8, o.get("pearson").asDouble(), 1e-15);
+        assertEquals(0.6, o.get("kendall_tau_b").asDouble(), 1e-15);
+        assertEquals(5, o.get("runs").size());
+        assertEquals("d", o.get("runs").get(3).get("run").asText());
+        assertEquals("lambda_max", o.get("measure").asText());
     }
 }
