@@ -29,20 +29,15 @@ public final class WeightNoise {
     public record AtScale(double sigma, double[] accuracies, double[] losses, Summary accuracy, Summary loss) {
     }
 
-    /** ΔL over {@code draws} perturbations of norm ε (or ε‖θ‖ when {@code relative}). */
+    /**
+     * ΔL over {@code draws} perturbations of norm ε (or ε‖θ‖ when {@code relative}): the random-direction
+     * sharpness of {@link Sharpness#randomDirections} at that radius.
+     */
     public static NormControlled normControlled(LossSurface f, ParamVector theta, double epsilon, boolean relative, int draws, SplittableRandom rng) {
         if (draws < 1 || !(epsilon > 0)) throw new IllegalArgumentException("flatness: need ≥ 1 draw and ε > 0, got " + draws + ", " + epsilon);
         double radius = relative ? epsilon * theta.norm() : epsilon;
-        double base = f.loss(theta);
-        double[] increases = new double[draws];
-        ParamVector point = theta.copy();
-        for (int k = 0; k < draws; k++) {
-            ParamVector z = Directions.unitGaussian(theta.backend(), theta.layout(), rng);
-            point.copyFrom(theta);
-            point.axpy(radius, z);
-            increases[k] = f.loss(point) - base;
-        }
-        return new NormControlled(epsilon, relative, radius, base, increases, Summary.of(increases));
+        Sharpness.RandomDirections r = Sharpness.randomDirections(f, theta, radius, draws, rng);
+        return new NormControlled(epsilon, relative, radius, r.baseLoss(), r.increases(), Summary.of(r.increases()));
     }
 
     /**
