@@ -75,7 +75,8 @@ public final class Slice2dCommand extends LandscapeCommand {
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         try {
-            r = Slice.plane(f, origin, d1, d2, a, b, threads(), log);
+            // Through two models the plane is a path between them and needs their running statistics checked.
+            r = plane != null ? plane.measure(f, a, b, threads(), log) : Slice.plane(f, origin, d1, d2, a, b, threads(), log);
         } finally {
             close(log);
         }

@@ -122,4 +122,39 @@ class LandscapeCommandsTest {
         assertEquals("d", o.get("runs").get(3).get("run").asText());
         assertEquals("lambda_max", o.get("measure").asText());
     }
+
+    @Test
+    void weightNoiseAtScaleZeroIsTheCleanAccuracyWithNoSpread() throws Exception {
+        JsonNode o = run("weight-noise", "--scales", "0,0.05", "--draws", "3");
+        assertEquals(evalA.accuracy(), o.get("accuracies").get(0).asDouble(), 0);
+        assertEquals(0, o.get("accuracy_std").get(0).asDouble(), 0);
+        assertEquals(3, o.get("draws_by_scale").get(1).get("accuracies").size());
+        assertEquals(3, o.get("norm_controlled").get("increases").size());
+    }
+
+    @Test
+    void sharpnessAndNoiseScaleStateWhatTheyWereComputedFrom() throws Exception {
+        JsonNode s = run("sharpness", "--directions", "3", "--ascent-steps", "2", "--power-iterations", "5");
+        assertEquals(evalA.loss(), s.get("loss").asDouble(), 1e-6 * evalA.loss());
+        assertEquals(3, s.get("random_directions").get("increases").size());
+        assertEquals(3, s.get("rho_ball").get("increases").size());                 // the start and 2 steps
+        double lambda = s.get("power_iteration").get("lambda_max").asDouble();
+        assertEquals(0.5 * 0.05 * 0.05 * lambda, s.get("rho_ball").get("half_rho2_lambda_max").asDouble(), 1e-12);
+        JsonNode n = run("noise-scale", "--gradient-batch", "20", "--batches", "5");
+        assertEquals(20, n.get("batch_size").asInt());
+        assertEquals(5, n.get("batches").asInt());
+        assertTrue(n.get("b_simple").isNumber() && n.get("noise_scale").asDouble() > 0, n.toString());
+    }
+
+    @Test
+    void curveReportsItsBarrierBesideTheStraightLine() throws Exception {
+        JsonNode o = run("curve", "--weights-b", weightsB.toString(), "--points", "5", "--curve-epochs", "1", "--curve-batch", "50",
+                "--train-limit", "200");
+        assertEquals(5, o.get("losses").size());
+        assertEquals(200, o.get("training").get("examples").asInt());
+        assertEquals(4, o.get("training").get("steps").asInt());
+        assertEquals(evalA.loss(), o.get("losses").get(0).asDouble(), 1e-6 * evalA.loss());
+        assertEquals(o.get("linear").get("losses").get(0), o.get("losses").get(0));
+        assertTrue(o.get("barrier").asDouble() >= 0 && o.get("linear").get("barrier").asDouble() >= 0, o.toString());
+    }
 }
