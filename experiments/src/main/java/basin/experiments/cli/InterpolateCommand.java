@@ -32,6 +32,7 @@ public final class InterpolateCommand extends LandscapeCommand {
         DatasetLoss f = surface();
         Map<String, Object> grid = gridIdentity("interpolate");
         grid.put("weights_b", weightsB.toAbsolutePath().normalize().toString());
+        grid.put("weights_b_crc32", crc32(weightsB));
         grid.put("points", points);
         GridLog log = gridLog(out, grid);
         PathResult path;

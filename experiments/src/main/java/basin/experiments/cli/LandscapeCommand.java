@@ -120,11 +120,23 @@ abstract class LandscapeCommand implements Callable<Integer> {
         g.put("probe", probe);
         g.put("model", model.toAbsolutePath().normalize().toString());
         g.put("weights", weights.toAbsolutePath().normalize().toString());
+        g.put("weights_crc32", crc32(weights));                  // retrained weights under the same name are another grid
         g.put("dataset", data.dataset);
         g.put("split", data.split);
         g.put("limit", data.limit);
         g.put("seed", seed);
         return g;
+    }
+
+    /** CRC-32 of a file's bytes, as hex. */
+    static String crc32(Path file) {
+        try {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(java.nio.file.Files.readAllBytes(file));
+            return Long.toHexString(crc.getValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     void printJson(Map<String, Object> out) throws IOException {

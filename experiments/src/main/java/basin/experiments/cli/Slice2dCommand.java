@@ -2,6 +2,7 @@ package basin.experiments.cli;
 
 import basin.engine.linalg.ParamVector;
 import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.Directions;
 import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.Slice;
 import basin.engine.probe.landscape.TwoModelPlane;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -36,6 +38,9 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Option(names = "--betas", defaultValue = "-1:1:11", description = "FROM:TO:N (default: ${DEFAULT-VALUE}).")
     String betas;
 
+    @Option(names = "--orthogonalise", description = "With one model: make d2 orthogonal to d1 (Gram–Schmidt) after normalising both.")
+    boolean orthogonalise;
+
     @Option(names = "--out", description = "JSON Lines file the points go to as they are measured; rerunning with it resumes.")
     Path out;
 
@@ -58,6 +63,7 @@ public final class Slice2dCommand extends LandscapeCommand {
             d1 = plane.d1();
             d2 = plane.d2();
             grid.put("weights_b", weightsB.toAbsolutePath().normalize().toString());
+            grid.put("weights_b_crc32", crc32(weightsB));
             o.put("weights_b", weightsB.toString());
             o.put("plane", "through two models: origin (θ_A + θ_B)/2, d1 = (θ_B − θ_A)/2, d2 Gaussian orthogonal to d1 with ‖d2‖ = ‖d1‖");
             Map<String, Object> models = new LinkedHashMap<>();
@@ -68,7 +74,10 @@ public final class Slice2dCommand extends LandscapeCommand {
             origin = theta;
             d1 = direction.direction(theta, rng);
             d2 = direction.direction(theta, rng);
-            o.put("plane", "random: origin θ, d1 and d2 independent, " + direction.describe());
+            if (orthogonalise) Directions.orthogonalise(d2, List.of(d1));
+            o.put("plane", "random: origin θ, d1 and d2 " + (orthogonalise ? "drawn independently, then d2 made orthogonal to d1 (Gram–Schmidt), " : "independent, ")
+                    + direction.describe());
+            grid.put("orthogonalise", orthogonalise);
             o.put("cosine_d1_d2", d1.dot(d2) / (d1.norm() * d2.norm()));
             grid.put("direction", direction.describe());
         }

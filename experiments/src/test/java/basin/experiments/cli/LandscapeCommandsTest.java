@@ -157,4 +157,28 @@ class LandscapeCommandsTest {
         assertEquals(o.get("linear").get("losses").get(0), o.get("losses").get(0));
         assertTrue(o.get("barrier").asDouble() >= 0 && o.get("linear").get("barrier").asDouble() >= 0, o.toString());
     }
+
+    @Test
+    void aGridFileIsNotResumedWithOtherWeightsUnderTheSameName() throws Exception {
+        Sequential net = ModelSpec.read(spec);
+        Path weights = dir.resolve("changing.safetensors"), out = dir.resolve("changing.jsonl");
+        ModelWeights.save(weights, net.initialParameters(CpuBackend.get(), 3), Map.of());
+        String[] args = {"probe", "slice1d", "--model", spec.toString(), "--weights", weights.toString(), "--dataset", "mnist-bundled",
+                "--data", data.toString(), "--limit", "50", "--alphas=0:1:2", "--out", out.toString(), "--json"};
+        PrintStream saved = System.out;
+        java.io.StringWriter err = new java.io.StringWriter();
+        int first, second;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            first = new CommandLine(new BasinCli()).execute(args);
+            ModelWeights.save(weights, net.initialParameters(CpuBackend.get(), 4), Map.of());      // retrained, same file name
+            CommandLine cli = new CommandLine(new BasinCli());
+            cli.setErr(new java.io.PrintWriter(err));
+            second = cli.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, first);
+        assertTrue(second != 0 && err.toString().contains("holds a different grid"), err.toString());
+    }
 }
