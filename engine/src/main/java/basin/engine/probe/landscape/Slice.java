@@ -123,15 +123,20 @@ public final class Slice {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             ParamVector point = theta.copy();                    // this thread's θ + a d₁ + b d₂
-            for (int k = next.getAndIncrement(); k < todo.size(); k = next.getAndIncrement()) {
-                int index = todo.get(k);
-                point.copyFrom(theta);
-                point.axpy(a[index], d1);
-                if (d2 != null) point.axpy(b[index], d2);
-                LossSurface.Measurement m = f.measure(point);
-                losses[index] = m.loss();
-                accuracies[index] = m.accuracy();
-                log.record(index, a[index], b[index], m);
+            try {
+                for (int k = next.getAndIncrement(); k < todo.size(); k = next.getAndIncrement()) {
+                    int index = todo.get(k);
+                    point.copyFrom(theta);
+                    point.axpy(a[index], d1);
+                    if (d2 != null) point.axpy(b[index], d2);
+                    LossSurface.Measurement m = f.measure(point);
+                    losses[index] = m.loss();
+                    accuracies[index] = m.accuracy();
+                    log.record(index, a[index], b[index], m);
+                }
+            } catch (RuntimeException | Error e) {
+                next.set(todo.size());                           // the other threads take no new point
+                throw e;
             }
         };
         runOn(Math.min(threads, Math.max(1, todo.size())), worker);

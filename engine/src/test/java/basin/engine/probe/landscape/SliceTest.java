@@ -119,4 +119,30 @@ class SliceTest {
                 () -> GridFile.open(file, Map.of("alphas", alphas, "betas", betas, "seed", seed + 1)));
         assertEquals(true, e.getMessage().contains("holds a different grid"), e.getMessage());
     }
+
+    @Test
+    void aFailingPointStopsTheGridAndItsErrorReachesTheCaller() {
+        long seed = Compare.seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Quadratic q = Quadratic.centred(spectrum(5), rng);
+        ParamVector theta = ParamVector.zeros(q.backend(), q.layout());
+        ParamVector d = Directions.unitGaussian(q.backend(), q.layout(), rng);
+        int[] measured = new int[1];
+        LossSurface failing = new LossSurface() {
+            @Override public basin.engine.linalg.ParamLayout layout() { return q.layout(); }
+            @Override public basin.kernels.Backend backend() { return q.backend(); }
+            @Override public synchronized Measurement measure(ParamVector t) {
+                if (++measured[0] == 3) throw new ArithmeticException("loss is not finite at the third point");
+                return q.measure(t);
+            }
+            @Override public double gradient(ParamVector t, ParamVector g) { return q.gradient(t, g); }
+            @Override public String describe() { return "failing quadratic"; }
+        };
+        ArithmeticException e = assertThrows(ArithmeticException.class,
+                () -> Slice.line(failing, theta, d, Slice.linspace(-1, 1, 200), 2, GridLog.none()));
+        assertEquals("loss is not finite at the third point", e.getMessage());
+        // The other thread finishes the point it holds and, in the instant before the failing thread
+        // raises the stop, may take one or two more; it does not go on through the 200 points.
+        assertEquals(true, measured[0] < 20, "seed " + seed + ": " + measured[0] + " points measured, the grid did not stop");
+    }
 }
