@@ -79,9 +79,24 @@ public final class CudaBackend implements Backend {
             unavailable = new CudaUnavailableException(e.getMessage(), e);
         } catch (LinkageError e) {
             // JCuda's classes or native libraries did not load: a missing libcuda.so.1 shows here.
-            unavailable = new CudaUnavailableException("JCuda's native libraries did not load: " + e, e);
+            unavailable = new CudaUnavailableException(nativeLoadReason(e), e);
         }
         throw unavailable;
+    }
+
+    /** One line out of JCuda's multi-line loader report: the library that could not be opened, if it says. */
+    static String nativeLoadReason(LinkageError e) {
+        String text = String.valueOf(e.getMessage());
+        for (String line : text.split("\n")) {
+            int at = line.indexOf(": cannot open shared object file");
+            if (at > 0) {
+                String missing = line.substring(line.lastIndexOf(' ', at - 1) + 1, at);
+                return missing.startsWith("libcuda.so")
+                        ? "no NVIDIA driver: " + missing + " cannot be opened (JCuda's driver binding needs it)"
+                        : "JCuda's native library needs " + missing + ", which cannot be opened";
+            }
+        }
+        return "JCuda's native libraries did not load: " + e.getClass().getSimpleName() + ": " + text.split("\n")[0];
     }
 
     private static CudaBackend open(int ordinal) {
