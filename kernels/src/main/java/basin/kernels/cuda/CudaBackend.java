@@ -202,6 +202,10 @@ public final class CudaBackend implements Backend {
         return stream;
     }
 
+    DeviceAllocator allocator() {
+        return allocator;
+    }
+
     /** Bytes of device memory held in buffers now, and cached in the pool. */
     public long bytesInUse() {
         return allocator.inUseBytes();
