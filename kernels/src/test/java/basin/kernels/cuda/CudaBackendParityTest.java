@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>exact for one IEEE operation per element (add, sub, mul, scale, relu, mask, broadcast,
  *       expand, fill, copy) and for axpy, whose kernel rounds the product and the sum separately as Java does;</li>
- *   <li>one float ulp for exp and log-softmax (a float64 exp or log, rounded once, on both sides);</li>
+ *   <li>one float ulp for exp (a float64 exp rounded once on both sides); for log-softmax two ulps
+ *       of the row's log-normaliser, which both sides round to float before subtracting it;</li>
  *   <li>float64 sums in a different order: 10⁻¹² of Σ|terms| for dot, one float ulp of Σ|terms| for sumToMid;</li>
  *   <li>GEMM: both against a float64 product, within 2·k·2⁻²⁴·(|A|·|B|)ᵢⱼ, the float32 error bound of a k-term sum.</li>
  * </ul>
@@ -209,7 +210,18 @@ class CudaBackendParityTest {
             cpu.copyOut(co, expected, 0);
             Buffer gx = upload(gpu, x), go = gpu.allocate(n);
             gpu.logSoftmax(gx, rows, cols, go);
-            assertClose("logSoftmax [" + rows + ", " + cols + "] seed=" + seed, expected, download(gpu, go), 1);
+            float[] onGpu = download(gpu, go);
+            for (int r = 0; r < rows; r++) {
+                // out = x − logZ with logZ rounded to float once on each side: the two may differ by
+                // one ulp of |logZ| ≤ max|x| + log(cols), which can be many ulps of a small output.
+                double maxAbs = 0;
+                for (int c = 0; c < cols; c++) maxAbs = Math.max(maxAbs, Math.abs(x[r * cols + c]));
+                double tolerance = 2 * Math.ulp((float) (maxAbs + Math.log(cols) + 1));
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(expected[r * cols + c], onGpu[r * cols + c], tolerance,
+                            "logSoftmax [" + rows + ", " + cols + "] at [" + r + ", " + c + "] seed=" + seed);
+                }
+            }
         }
     }
 
@@ -250,12 +262,12 @@ class CudaBackendParityTest {
 
     @Test
     void gemmWithBetaZeroIgnoresNanInCAndWithKZeroScalesC() {
-        float[] nan = new float[6];
+        float[] nan = new float[4];
         java.util.Arrays.fill(nan, Float.NaN);
         Buffer a = upload(gpu, new float[] {1, 2, 3, 4, 5, 6}), b = upload(gpu, new float[] {1, 0, 0, 1, 1, 1});
         Buffer c = upload(gpu, nan);
         gpu.gemm(false, false, 2, 2, 3, 1f, a, b, 0f, c);   // [2,3]·[3,2]
-        assertArrayEquals(new float[] {4, 5, 10, 11}, download(gpu, c.slice(0, 4)));
+        assertArrayEquals(new float[] {4, 5, 10, 11}, download(gpu, c));
         Buffer c2 = upload(gpu, new float[] {1, 2, 3, 4});
         gpu.gemm(false, false, 2, 2, 0, 1f, gpu.allocate(0), gpu.allocate(0), 3f, c2);
         assertArrayEquals(new float[] {3, 6, 9, 12}, download(gpu, c2));
