@@ -22,6 +22,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The NVIDIA GPU backend: GEMM through cuBLAS (JCublas2), every other kernel from the CUDA C in
@@ -60,6 +61,8 @@ public final class CudaBackend implements Backend {
     private final Pointer dotResultHost;
     private final DoubleBuffer dotResultView;
     private boolean tf32;
+    private final AtomicLong bytesToDevice = new AtomicLong();
+    private final AtomicLong bytesToHost = new AtomicLong();
 
     /**
      * The process's CUDA backend on device {@code basin.cuda.device} (default 0), opened on first use.
@@ -215,6 +218,18 @@ public final class CudaBackend implements Backend {
         return allocator.cachedBytes();
     }
 
+    /**
+     * Bytes copied host → device and device → host so far, scalar results of {@link #dot} included:
+     * what shows that a training step or an HVP keeps its tensors on the device.
+     */
+    public long bytesCopiedToDevice() {
+        return bytesToDevice.get();
+    }
+
+    public long bytesCopiedToHost() {
+        return bytesToHost.get();
+    }
+
     /** Frees the pool's cached blocks (buffers in use are untouched). */
     public void clearPool() {
         makeCurrent();
@@ -254,6 +269,7 @@ public final class CudaBackend implements Backend {
             throw new IndexOutOfBoundsException("copyIn: " + d.length + " floats from offset " + srcOffset + " of an array of " + src.length);
         }
         makeCurrent();
+        bytesToDevice.addAndGet(d.bytes());
         synchronized (staging) {
             for (int done = 0; done < d.length; ) {
                 int chunk = Math.min(PinnedStaging.MAX_FLOATS, d.length - done);
@@ -275,6 +291,7 @@ public final class CudaBackend implements Backend {
             throw new IndexOutOfBoundsException("copyOut: " + s.length + " floats to offset " + dstOffset + " of an array of " + dst.length);
         }
         makeCurrent();
+        bytesToHost.addAndGet(s.bytes());
         synchronized (staging) {
             for (int done = 0; done < s.length; ) {
                 int chunk = Math.min(PinnedStaging.MAX_FLOATS, s.length - done);
@@ -364,6 +381,7 @@ public final class CudaBackend implements Backend {
     }
 
     private double readDotResult(String op) {
+        bytesToHost.addAndGet(8);
         CudaCheck.driver(JCudaDriver.cuMemcpyDtoHAsync(dotResultHost, dotResult, 8, stream), "cuMemcpyDtoHAsync(" + op + " result)");
         CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(" + op + ")");
         return dotResultView.get(0);
