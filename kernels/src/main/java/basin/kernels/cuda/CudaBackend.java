@@ -5,23 +5,17 @@ import basin.kernels.Backend;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
 import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
-import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
-import jcuda.runtime.cudaStream_t;
 
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,15 +42,12 @@ public final class CudaBackend implements Backend {
     private static CudaBackend instance;
     private static CudaUnavailableException unavailable;
 
-    private final int ordinal;
-    private final String description;
-    private final CUcontext context;
+    private final CudaContext device;
     private final CUstream stream;
     private final cublasHandle cublas;
     private final CudaKernels kernels;
     private final DeviceAllocator allocator = new DeviceAllocator();
     private final PinnedStaging staging = new PinnedStaging();
-    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
     private final CUdeviceptr dotPartials, dotResult;
     private final Pointer dotResultHost;
     private final DoubleBuffer dotResultView;
@@ -74,101 +65,40 @@ public final class CudaBackend implements Backend {
         if (instance != null) return instance;
         if (unavailable != null) throw unavailable;
         try {
-            instance = open(Integer.getInteger("basin.cuda.device", 0));
+            instance = new CudaBackend(CudaContext.open(Integer.getInteger("basin.cuda.device", 0)));
             return instance;
         } catch (CudaUnavailableException e) {
             unavailable = e;
-        } catch (CudaException e) {
+        } catch (CudaException | java.io.UncheckedIOException e) {
             unavailable = new CudaUnavailableException(e.getMessage(), e);
         } catch (LinkageError e) {
             // JCuda's classes or native libraries did not load: a missing libcuda.so.1 shows here.
-            unavailable = new CudaUnavailableException(nativeLoadReason(e), e);
+            unavailable = new CudaUnavailableException(CudaContext.nativeLoadReason(e), e);
         }
         throw unavailable;
     }
 
-    /** One line out of JCuda's multi-line loader report: the library that could not be opened, if it says. */
-    static String nativeLoadReason(LinkageError e) {
-        String text = String.valueOf(e.getMessage());
-        for (String line : text.split("\n")) {
-            int at = line.indexOf(": cannot open shared object file");
-            if (at > 0) {
-                String missing = line.substring(line.lastIndexOf(' ', at - 1) + 1, at);
-                return missing.startsWith("libcuda.so")
-                        ? "no NVIDIA driver: " + missing + " cannot be opened (JCuda's driver binding needs it)"
-                        : "JCuda's native library needs " + missing + ", which cannot be opened";
-            }
-        }
-        return "JCuda's native libraries did not load: " + e.getClass().getSimpleName() + ": " + text.split("\n")[0];
-    }
-
-    private static CudaBackend open(int ordinal) {
-        JCudaDriver.setExceptionsEnabled(false);
-        int status = JCudaDriver.cuInit(0);
-        if (status != 0) {
-            throw new CudaUnavailableException("no usable CUDA driver: cuInit failed: " + jcuda.driver.CUresult.stringFor(status), null);
-        }
-        int[] count = {0};
-        CudaCheck.driver(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
-        if (count[0] == 0) throw new CudaUnavailableException("the CUDA driver sees no device", null);
-        if (ordinal < 0 || ordinal >= count[0]) {
-            throw new CudaUnavailableException("basin.cuda.device=" + ordinal + " but the driver sees " + count[0] + " device(s)", null);
-        }
-        // cuBLAS after the driver: a machine without a GPU never needs the forwarding library built.
-        String cublasSource = CublasLibrary.prepare();
-        return new CudaBackend(ordinal, cublasSource);
-    }
-
-    private CudaBackend(int ordinal, String cublasSource) {
-        this.ordinal = ordinal;
-        CUdevice device = new CUdevice();
-        CudaCheck.driver(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
-        // The primary context is the one the runtime API inside cuBLAS attaches to.
-        context = new CUcontext();
-        CudaCheck.driver(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain(" + ordinal + ")");
-        makeCurrent();
-        stream = new CUstream();
-        CudaCheck.driver(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-
-        JCublas2.setExceptionsEnabled(false);
-        cublas = new cublasHandle();
-        CudaCheck.cublas(JCublas2.cublasCreate(cublas), "cublasCreate");
-        CudaCheck.cublas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
+    private CudaBackend(CudaContext device) {
+        this.device = device;
+        stream = device.stream;
+        cublas = device.cublas;
         setTf32(Boolean.getBoolean("basin.cuda.tf32"));
-        int[] cublasVersion = {0};
-        CudaCheck.cublas(JCublas2.cublasGetVersion(cublas, cublasVersion), "cublasGetVersion");
-
         kernels = new CudaKernels(new DriverLauncher(PtxModules.load(), stream));
         dotPartials = allocator.allocate(8L * CudaKernels.DOT_BLOCKS, "dot partial sums");
         dotResult = allocator.allocate(8, "dot result");
         dotResultHost = new Pointer();
         CudaCheck.driver(JCudaDriver.cuMemAllocHost(dotResultHost, 8), "cuMemAllocHost(8 bytes for dot results)");
         dotResultView = dotResultHost.getByteBuffer(0, 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
-        description = describe(device, cublasVersion[0], cublasSource);
-    }
-
-    private static String describe(CUdevice device, int cublasVersion, String cublasSource) {
-        byte[] name = new byte[256];
-        CudaCheck.driver(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        int[] major = {0}, minor = {0}, driver = {0};
-        long[] memory = {0};
-        CudaCheck.driver(JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device), "cuDeviceGetAttribute(major)");
-        CudaCheck.driver(JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device), "cuDeviceGetAttribute(minor)");
-        CudaCheck.driver(JCudaDriver.cuDriverGetVersion(driver), "cuDriverGetVersion");
-        CudaCheck.driver(JCudaDriver.cuDeviceTotalMem(memory, device), "cuDeviceTotalMem");
-        String deviceName = new String(name, StandardCharsets.US_ASCII).replace("\0", "").trim();
-        return String.format("%s, sm_%d%d, %.1f GiB, driver CUDA %d.%d, cuBLAS %d (%s)", deviceName, major[0], minor[0],
-                memory[0] / 1073741824.0, driver[0] / 1000, driver[0] % 1000 / 10, cublasVersion, cublasSource);
     }
 
     /** The device, its compute capability and memory, the driver and where cuBLAS came from. */
     public String description() {
-        return description;
+        return device.description;
     }
 
     @Override
     public String name() {
-        return "cuda:" + ordinal;
+        return "cuda:" + device.ordinal;
     }
 
     /** Turns TF32 tensor-core GEMMs on or off (off by default: see the class comment). */
@@ -236,12 +166,8 @@ public final class CudaBackend implements Backend {
         allocator.releaseCached();
     }
 
-    // The context must be current on every thread that calls the driver or cuBLAS.
     private void makeCurrent() {
-        if (!current.get()) {
-            CudaCheck.driver(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            current.set(true);
-        }
+        device.makeCurrent();
     }
 
     // ---- storage and transfers --------------------------------------------------------------

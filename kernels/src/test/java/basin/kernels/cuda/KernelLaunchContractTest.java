@@ -121,6 +121,6 @@ class KernelLaunchContractTest {
                 + "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: "
                 + "cannot open shared object file: No such file or directory\n";
         assertEquals("no NVIDIA driver: libcuda.so.1 cannot be opened (JCuda's driver binding needs it)",
-                CudaBackend.nativeLoadReason(new UnsatisfiedLinkError(jcudaReport)));
+                CudaContext.nativeLoadReason(new UnsatisfiedLinkError(jcudaReport)));
     }
 }
