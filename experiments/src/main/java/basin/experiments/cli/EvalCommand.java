@@ -7,7 +7,6 @@ import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.train.Evaluation;
 import basin.experiments.report.RunFolder;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,10 +36,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws Exception {
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net, CpuBackend.get());
+        ParamVector theta = ModelWeights.load(weights, net, device.backend());
         Dataset d = data.load();
         Evaluation.Result r = Evaluation.of(net, theta, d, batch);
         if (json) {

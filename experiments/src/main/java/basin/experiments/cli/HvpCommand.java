@@ -11,7 +11,6 @@ import basin.engine.nn.spec.ModelSpec;
 import basin.engine.probe.curvature.HessianOperator;
 import basin.engine.train.DeviceBatches;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,14 +46,17 @@ public final class HvpCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "500", description = "Examples per HVP batch (default: ${DEFAULT-VALUE}); the result does not depend on it.")
     int batch;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws Exception {
-        Backend cpu = CpuBackend.get();
+        Backend backend = device.backend();
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net, cpu);
-        ParamVector v = ModelWeights.load(vector, net.layout(), cpu);
+        ParamVector theta = ModelWeights.load(weights, net, backend);
+        ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
-        List<Batch> batches = new DeviceBatches(cpu, d, batch).resident();
+        List<Batch> batches = new DeviceBatches(backend, d, batch).resident();
         HessianOperator h = new HessianOperator(new Objective(net, Mode.EVAL), theta, batches);
         ParamVector hv = h.apply(v);
         ModelWeights.save(out, hv, Map.of("basin", "hvp", "examples", String.valueOf(d.count()), "split", data.split));

@@ -11,8 +11,8 @@ import basin.engine.nn.Sequential;
 import basin.engine.probe.curvature.HessianOperator;
 import basin.engine.probe.curvature.PowerIteration;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -48,10 +48,13 @@ public final class LambdaMaxCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Print the Rayleigh quotient at every step.")
     boolean explain;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         if (widths.length < 2) throw new IllegalArgumentException("--widths needs at least an input and an output width");
-        Backend backend = CpuBackend.get();
+        Backend backend = device.backend();
         SplittableRandom rng = new SplittableRandom(seed);
         int[] layers = java.util.Arrays.copyOfRange(widths, 1, widths.length);
         Sequential model = Mlp.of(Shape.of(widths[0]), layers);

@@ -15,8 +15,8 @@ import basin.engine.train.Trainer;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.TrainingLog;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -41,9 +41,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--out", defaultValue = "runs/quickstart", description = "Run folder (default: ${DEFAULT-VALUE}).") Path out;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws Exception {
-        Backend cpu = CpuBackend.get();
+        Backend backend = device.backend();
         DataOptions source = new DataOptions();
         source.dataset = "mnist-bundled";
         Path home = Path.of(System.getProperty("basin.home", "."));
@@ -63,12 +66,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         System.out.println("data    " + TrainCommand.describeData(split, test) + "; " + all.describeNormalisation());
         System.out.println("sgd     " + config.schedule().describe() + ", momentum 0.9, batch 128, seed " + seed);
         System.out.println();
-        ParamVector theta = net.initialParameters(cpu, seed);
+        ParamVector theta = net.initialParameters(backend, seed);
         TrainingLog log = TrainingRun.run(net, theta, config, split.train(), split.validation(), test, run, System.out);
 
         // λmax of the Hessian of the mean loss over the validation set, by power iteration on exact HVPs.
         HessianOperator h = new HessianOperator(new Objective(net, Mode.EVAL), theta,
-                new DeviceBatches(cpu, split.validation(), 500).resident());
+                new DeviceBatches(backend, split.validation(), 500).resident());
         long start = System.nanoTime();
         PowerIteration.Result r = PowerIteration.run(h, 100, 1e-3, new SplittableRandom(seed), null);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -8,8 +8,9 @@ import basin.engine.nn.spec.ModelSpec;
 import basin.engine.optim.LearningRateSchedule;
 import basin.engine.train.Trainer;
 import basin.experiments.report.RunFolder;
-import basin.kernels.cpu.CpuBackend;
+import basin.kernels.Backend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -43,8 +44,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run folder for weights, logs and the run description.")
     Path out;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws Exception {
+        Backend backend = device.backend();
         Sequential net = ModelSpec.read(model);
         DataOptions source = new DataOptions();
         source.dataset = dataset;
@@ -60,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.println("data    " + describeData(split, test) + "; " + all.describeNormalisation());
         System.out.println("sgd     " + config.schedule().describe() + ", momentum " + momentum + ", weight decay " + weightDecay
                 + ", batch " + batch + ", seed " + seed);
-        ParamVector theta = net.initialParameters(CpuBackend.get(), seed);
+        ParamVector theta = net.initialParameters(backend, seed);
         TrainingRun.run(net, theta, config, split.train(), split.validation(), test, run, System.out);
         System.out.println("wrote   " + out);
         return 0;

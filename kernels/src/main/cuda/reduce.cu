@@ -1,0 +1,101 @@
+// Broadcast and reduction kernels of Backend over the [outer, mid, inner] view: a bias of length
+// mid is added across a dense batch as [batch, features, 1] and across an NCHW image as
+// [N, C, H*W]. Element (o, m, i) lives at (o*mid + m)*inner + i.
+#include "common.cuh"
+
+// out[o, m, i] = x[o, m, i] + b[m]
+extern "C" __global__ void broadcast_add_f32(const float* x, const float* b, float* out,
+                                             long long outer, long long mid, long long inner) {
+    GRID_STRIDE(idx, outer * mid * inner) out[idx] = x[idx] + b[(idx / inner) % mid];
+}
+
+// out[o, m, i] = x[o, m, i] * b[m]
+extern "C" __global__ void broadcast_mul_f32(const float* x, const float* b, float* out,
+                                             long long outer, long long mid, long long inner) {
+    GRID_STRIDE(idx, outer * mid * inner) out[idx] = x[idx] * b[(idx / inner) % mid];
+}
+
+// out[o, m, i] = b[m]
+extern "C" __global__ void expand_f32(const float* b, float* out,
+                                      long long outer, long long mid, long long inner) {
+    GRID_STRIDE(idx, outer * mid * inner) out[idx] = b[(idx / inner) % mid];
+}
+
+// out[m] = sum over (o, i) of x[o, m, i], in float64. One block per m (gridDim.x = mid); the
+// block's threads walk the outer*inner elements of that m. Shared memory: blockDim.x doubles.
+extern "C" __global__ void sum_to_mid_f32(const float* x, float* out,
+                                          long long outer, long long mid, long long inner) {
+    extern __shared__ double scratch[];
+    long long m = blockIdx.x;
+    long long count = outer * inner;
+    double acc = 0.0;
+    for (long long j = threadIdx.x; j < count; j += blockDim.x) {
+        long long o = j / inner, i = j % inner;
+        acc += (double)x[(o * mid + m) * inner + i];
+    }
+    double total = block_sum(acc, scratch);
+    if (threadIdx.x == 0) out[m] = (float)total;
+}
+
+// First pass of a float64 dot product: partial[block] = sum of a[i]*b[i] over the elements this
+// block's threads visit. finish_sum_f64 adds the partials in a fixed order, so the result does
+// not depend on scheduling. Shared memory: blockDim.x doubles.
+extern "C" __global__ void dot_partial_f64(const float* a, const float* b, double* partial,
+                                           long long n) {
+    extern __shared__ double scratch[];
+    double acc = 0.0;
+    GRID_STRIDE(i, n) acc += (double)a[i] * (double)b[i];
+    double total = block_sum(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = total;
+}
+
+// As dot_partial_f64 with b = a: the squared Euclidean norm, reading x once.
+extern "C" __global__ void sum_squares_partial_f64(const float* x, double* partial, long long n) {
+    extern __shared__ double scratch[];
+    double acc = 0.0;
+    GRID_STRIDE(i, n) {
+        double v = (double)x[i];
+        acc += v * v;
+    }
+    double total = block_sum(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = total;
+}
+
+// Second pass: out[0] = sum of partial[0..count). Launch with one block.
+extern "C" __global__ void finish_sum_f64(const double* partial, double* out, int count) {
+    extern __shared__ double scratch[];
+    double acc = 0.0;
+    for (int j = threadIdx.x; j < count; j += blockDim.x) acc += partial[j];
+    double total = block_sum(acc, scratch);
+    if (threadIdx.x == 0) out[0] = total;
+}
+
+// Row-wise log-softmax of a [rows, cols] matrix: out = x - max - log sum exp(x - max), with the
+// sum in float64 as on the CPU. One block per row (gridDim.x = rows). Shared memory: blockDim.x
+// doubles (also used, as floats, for the maximum).
+extern "C" __global__ void log_softmax_rows_f32(const float* x, float* out, long long cols) {
+    extern __shared__ double scratch[];
+    const float* row = x + blockIdx.x * cols;
+    float* dst = out + blockIdx.x * cols;
+    float m = -INFINITY;
+    for (long long c = threadIdx.x; c < cols; c += blockDim.x) m = fmaxf(m, row[c]);
+    float max = block_max(m, (float*)scratch);
+    double acc = 0.0;
+    for (long long c = threadIdx.x; c < cols; c += blockDim.x) acc += exp((double)(row[c] - max));
+    double sum = block_sum(acc, scratch);
+    float logZ = (float)((double)max + log(sum));
+    for (long long c = threadIdx.x; c < cols; c += blockDim.x) dst[c] = row[c] - logZ;
+}
+
+// out[b, a, p] = x[a, b, p]: swaps the two leading axes of an [A, B, P] tensor. Turns the
+// [C_out, N, OH*OW] result of one im2col GEMM into NCHW [N, C_out, OH*OW], and back (for the
+// backward pass, call it with A and B exchanged).
+extern "C" __global__ void swap_leading_axes_f32(const float* x, float* out,
+                                                 long long A, long long B, long long P) {
+    GRID_STRIDE(idx, A * B * P) {
+        long long p = idx % P;
+        long long b = (idx / P) % B;
+        long long a = idx / (P * B);
+        out[(b * A + a) * P + p] = x[idx];
+    }
+}

@@ -1,0 +1,126 @@
+package basin.kernels.cuda;
+
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every Java wrapper in {@link CudaKernels} against the parameter lists in the committed PTX,
+ * without a GPU: a launcher that only checks what it is given stands in for the driver. A wrapper
+ * passing an int where the kernel takes a long long, or forgetting a parameter, fails here.
+ */
+class KernelLaunchContractTest {
+
+    /** Checks each launch against the PTX and the CUDA launch limits, and records the kernel's name. */
+    private static final class CheckingLauncher implements KernelLauncher {
+        final PtxModules ptx = PtxModules.load();
+        final List<String> launched = new ArrayList<>();
+
+        @Override
+        public void launch(String kernel, int blocks, int threadsPerBlock, int sharedBytes, Object... args) {
+            ptx.checkArguments(kernel, args);
+            assertTrue(blocks >= 1 && blocks <= Integer.MAX_VALUE, kernel + ": " + blocks + " blocks");
+            assertTrue(threadsPerBlock >= 32 && threadsPerBlock <= 1024 && Integer.bitCount(threadsPerBlock) == 1,
+                    kernel + ": block reductions need a power-of-two block of at most 1024 threads, got " + threadsPerBlock);
+            assertTrue(sharedBytes >= 0 && sharedBytes <= 48 * 1024, kernel + ": " + sharedBytes + " bytes of shared memory");
+            launched.add(kernel);
+        }
+    }
+
+    private static Pointer p() {
+        return new CUdeviceptr();
+    }
+
+    @Test
+    void everyWrapperPassesWhatItsKernelDeclaresAndEveryKernelHasAWrapper() {
+        CheckingLauncher launcher = new CheckingLauncher();
+        CudaKernels k = new CudaKernels(launcher);
+        k.add(p(), p(), p(), 7);
+        k.sub(p(), p(), p(), 7);
+        k.mul(p(), p(), p(), 7);
+        k.scale(p(), 2f, p(), 7);
+        k.axpy(2f, p(), p(), 7);
+        k.relu(p(), p(), 7);
+        k.positiveMask(p(), p(), 7);
+        k.exp(p(), p(), 7);
+        k.broadcastAdd(p(), p(), p(), 3, 5, 7);
+        k.broadcastMul(p(), p(), p(), 3, 5, 7);
+        k.expand(p(), p(), 3, 5, 7);
+        k.sumToMid(p(), p(), 3, 5, 7);
+        k.dot(p(), p(), 1001, p(), p());
+        k.sumSquares(p(), 1001, p(), p());
+        k.logSoftmax(p(), p(), 3, 10);
+        k.swapLeadingAxes(p(), p(), 4, 3, 25);
+        ConvGeometry g = new ConvGeometry(2, 3, 9, 7, 3, 3, 1, 1, 2, 2);
+        k.im2col(p(), p(), g);
+        k.col2im(p(), p(), g);
+        k.maxPool(p(), p(), p(), g);
+        k.maxPoolGather(p(), p(), p(), g);
+        k.maxPoolScatter(p(), p(), p(), g);
+        k.batchNormStats(p(), p(), p(), 4, 3, 25);
+        k.batchNormNormalize(p(), p(), p(), p(), p(), 1e-5f, p(), 4, 3, 25);
+        k.batchNormBackwardSums(p(), p(), p(), p(), 1e-5f, p(), p(), 4, 3, 25);
+        k.batchNormBackwardInput(p(), p(), p(), p(), p(), 1e-5f, p(), p(), p(), 4, 3, 25);
+        k.dropoutMask(p(), 7, 42L, 0.9f);
+
+        Set<String> unlaunched = new TreeSet<>(launcher.ptx.kernels().keySet());
+        unlaunched.removeAll(launcher.launched);
+        assertEquals(Set.of(), unlaunched, "kernels in the PTX with no Java wrapper");
+    }
+
+    @Test
+    void aLaunchWithTheWrongArgumentTypeIsRefusedWithTheKernelAndParameterNamed() {
+        PtxModules ptx = PtxModules.load();
+        // add_f32(const float*, const float*, float*, long long n): an Integer length is a bug.
+        CudaException e = assertThrows(CudaException.class, () -> ptx.checkArguments("add_f32", new Object[] {p(), p(), p(), 7}));
+        assertEquals("cuda: kernel add_f32 parameter 3 is .u64, given Integer", e.getMessage());
+        e = assertThrows(CudaException.class, () -> ptx.checkArguments("add_f32", new Object[] {p(), p(), 7L}));
+        assertEquals("cuda: kernel add_f32 takes 4 parameters, 3 given", e.getMessage());
+    }
+
+    @Test
+    void everyModuleDeclaresItsKernelsWithCLinkage() {
+        PtxModules ptx = PtxModules.load();
+        for (String name : ptx.kernels().keySet()) {
+            assertTrue(name.matches("[a-z0-9_]+"), "kernel name " + name + " looks C++-mangled: is extern \"C\" missing?");
+        }
+        assertTrue(ptx.kernels().size() >= 25, "kernels found: " + ptx.kernels().keySet());
+    }
+
+    @Test
+    void emptyLaunchesAreSkippedRatherThanLaunchedWithZeroBlocks() {
+        CheckingLauncher launcher = new CheckingLauncher();
+        CudaKernels k = new CudaKernels(launcher);
+        k.add(p(), p(), p(), 0);
+        k.sumToMid(p(), p(), 3, 0, 7);
+        k.logSoftmax(p(), p(), 0, 10);
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void maxPoolRefusesPaddingThatCouldFillAWholeWindow() {
+        CudaKernels k = new CudaKernels(new CheckingLauncher());
+        ConvGeometry g = new ConvGeometry(1, 1, 5, 5, 2, 2, 2, 2, 1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.maxPool(p(), p(), p(), g));
+        assertTrue(e.getMessage().startsWith("maxPool: padding 2×2 exceeds half the window 2×2"), e.getMessage());
+    }
+
+    @Test
+    void theDriverLoadFailureIsReportedAsTheMissingLibrary() {
+        String jcudaReport = "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"\n"
+                + "Stack trace from the attempt to load the library as a resource:\n"
+                + "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: "
+                + "cannot open shared object file: No such file or directory\n";
+        assertEquals("no NVIDIA driver: libcuda.so.1 cannot be opened (JCuda's driver binding needs it)",
+                CudaContext.nativeLoadReason(new UnsatisfiedLinkError(jcudaReport)));
+    }
+}
