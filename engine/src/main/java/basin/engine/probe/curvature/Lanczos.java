@@ -92,6 +92,17 @@ public final class Lanczos {
             return residualNorm * Math.abs(y[y.length - 1]);
         }
 
+        /**
+         * ‖H x_i − θ_i x_i‖ measured, at the cost of one HVP: unlike {@link #residualBound}, it includes
+         * the float32 rounding of the vectors and of H, so it does not fall below ~1e-7·‖H‖.
+         */
+        public double residual(LinearOperator h, int i) {
+            ParamVector x = ritzVector(i);
+            ParamVector r = h.apply(x);
+            r.axpy(-eigen.values()[i], x);
+            return r.norm();
+        }
+
         /** The Ritz vector x_i = Q_s y_i in parameter space (unit norm), for the i-th largest Ritz value. */
         public ParamVector ritzVector(int i) {
             if (basis == null) throw new IllegalStateException("lanczos: Ritz vectors need the basis, kept only with re-orthogonalisation");
@@ -135,8 +146,7 @@ public final class Lanczos {
             alpha[j] = q.dot(w);                                          // 4
             w.axpy(-alpha[j], q);                                         // 5
             if (j > 0) w.axpy(-beta[j - 1], qPrevious);
-            if (reorthogonalise) reorthogonalise(w, basis);               // 6
-            beta[j] = w.norm();                                           // 7
+            beta[j] = reorthogonalise ? reorthogonalise(w, basis) : w.norm();   // 6, 7
             steps = j + 1;
             checkFinite(alpha[j], beta[j], steps);
             if (listener != null) listener.onStep(steps, alpha[j], beta[j], TridiagonalEigen.of(
@@ -159,16 +169,17 @@ public final class Lanczos {
     /**
      * w ← (I − Q Qᵀ) w by modified Gram–Schmidt against every q_i of an orthonormal {@code basis}
      * (step 6); repeated once when the norm dropped below 1/√2 of its value (DGKS), since then
-     * cancellation left w inaccurate. Cost: 4·|basis|·p flops per pass.
+     * cancellation left w inaccurate. Cost: 4·|basis|·p flops per pass. Returns ‖w‖ afterwards.
      */
-    public static void reorthogonalise(ParamVector w, List<ParamVector> basis) {
-        double before = w.norm();
+    public static double reorthogonalise(ParamVector w, List<ParamVector> basis) {
+        double before = w.norm(), after = before;
         for (int pass = 0; pass < 2; pass++) {
             for (ParamVector qi : basis) w.axpy(-qi.dot(w), qi);
-            double after = w.norm();
-            if (after >= before / Math.sqrt(2)) return;
+            after = w.norm();
+            if (after >= before / Math.sqrt(2)) break;
             before = after;
         }
+        return after;
     }
 
     /** Without re-orthogonalisation only q_{j−1} and q_j are alive: recycle the old q_{j−1} as q_{j+1}. */

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * H = Q Λ Qᵀ with a spectrum Λ we choose and Q a random orthogonal matrix (Gram–Schmidt on a Gaussian
- * matrix, in float64), as a {@link LinearOperator}: H v = Σ_k λ_k (q_kᵀ v) q_k, computed in float64
- * from the float32 vector, so the operator is exact up to the final rounding to float32.
+ * H = Q Λ Qᵀ with a spectrum Λ we choose and Q a random orthogonal matrix ({@link Spectra#orthogonal}),
+ * as a {@link LinearOperator}: H v = Σ_k λ_k (q_kᵀ v) q_k, computed in float64 from the float32
+ * vector, so the operator is exact up to the final rounding to float32.
  */
 final class ChosenSpectrum implements LinearOperator {
     final double[] lambda;
@@ -24,21 +24,7 @@ final class ChosenSpectrum implements LinearOperator {
         this.lambda = lambda.clone();
         int n = lambda.length;
         this.layout = ParamLayout.vector(n);
-        this.q = new double[n][n];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < n; i++) q[j][i] = rng.nextGaussian();
-            for (int pass = 0; pass < 2; pass++) {             // twice is enough (Kahan–Parlett)
-                for (int k = 0; k < j; k++) {
-                    double d = 0;
-                    for (int i = 0; i < n; i++) d += q[k][i] * q[j][i];
-                    for (int i = 0; i < n; i++) q[j][i] -= d * q[k][i];
-                }
-            }
-            double norm = 0;
-            for (int i = 0; i < n; i++) norm += q[j][i] * q[j][i];
-            norm = Math.sqrt(norm);
-            for (int i = 0; i < n; i++) q[j][i] /= norm;
-        }
+        this.q = Spectra.orthogonal(n, rng);
     }
 
     @Override

@@ -7,9 +7,23 @@ final class Spectra {
     private Spectra() {
     }
 
-    /** Row-major float32 A = Q diag(λ) Qᵀ, Q from Gram–Schmidt on a Gaussian matrix (in float64). */
+    /** Row-major float32 A = Q diag(λ) Qᵀ, Q from {@link #orthogonal}. */
     static float[] rotated(double[] lambda, SplittableRandom rng) {
         int n = lambda.length;
+        double[][] q = orthogonal(n, rng);
+        float[] a = new float[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) s += q[k][r] * lambda[k] * q[k][c];
+                a[r * n + c] = (float) s;
+            }
+        }
+        return a;
+    }
+
+    /** n orthonormal rows q[0] … q[n−1]: Gram–Schmidt on a Gaussian matrix, in float64. */
+    static double[][] orthogonal(int n, SplittableRandom rng) {
         double[][] q = new double[n][n];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < n; i++) q[j][i] = rng.nextGaussian();
@@ -25,14 +39,6 @@ final class Spectra {
             norm = Math.sqrt(norm);
             for (int i = 0; i < n; i++) q[j][i] /= norm;
         }
-        float[] a = new float[n * n];
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n; c++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) s += q[k][r] * lambda[k] * q[k][c];
-                a[r * n + c] = (float) s;
-            }
-        }
-        return a;
+        return q;
     }
 }
