@@ -116,20 +116,7 @@ public final class CpuBackend implements Backend {
     public double dot(Buffer a, Buffer b) {
         CpuBuffer ca = cpu(a, "dot"), cb = cpu(b, "dot");
         sameLength("dot", ca, cb);
-        float[] ad = ca.data, bd = cb.data;
-        int ao = ca.offset, bo = cb.offset, n = ca.length;
-        // Four float64 partial sums: exact enough for parameter-sized vectors, and they break the
-        // loop-carried dependence so the loop runs at the speed of its loads.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += (double) ad[ao + i] * bd[bo + i];
-            s1 += (double) ad[ao + i + 1] * bd[bo + i + 1];
-            s2 += (double) ad[ao + i + 2] * bd[bo + i + 2];
-            s3 += (double) ad[ao + i + 3] * bd[bo + i + 3];
-        }
-        for (; i < n; i++) s0 += (double) ad[ao + i] * bd[bo + i];
-        return (s0 + s1) + (s2 + s3);
+        return Float64Dot.dot(ca.data, ca.offset, cb.data, cb.offset, ca.length);
     }
 
     // ---- element-wise -------------------------------------------------------------------------
