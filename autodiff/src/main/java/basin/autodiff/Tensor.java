@@ -4,11 +4,16 @@ import basin.autodiff.ops.Broadcast;
 import basin.autodiff.ops.Exp;
 import basin.autodiff.ops.LogSoftmax;
 import basin.autodiff.ops.MatMul;
+import basin.autodiff.ops.MaxPool2d;
+import basin.autodiff.ops.Rsqrt;
+import basin.autodiff.ops.Transpose;
+import basin.autodiff.ops.Unfold;
 import basin.autodiff.ops.Arithmetic;
 import basin.autodiff.ops.Relu;
 import basin.autodiff.ops.Reshape;
 import basin.kernels.Backend;
 import basin.kernels.Buffer;
+import basin.kernels.Window2d;
 
 /**
  * A float32 tensor on a {@link Backend}: a shape, the buffer that holds its values, and, while a
@@ -208,6 +213,36 @@ public final class Tensor {
     /** log-softmax over the last axis. */
     public Tensor logSoftmax() {
         return LogSoftmax.OP.apply(this);
+    }
+
+    /** 1/√x element-wise. */
+    public Tensor rsqrt() {
+        return Rsqrt.OP.apply(this);
+    }
+
+    /** this + c element-wise, for a constant c. */
+    public Tensor shift(float c) {
+        return Arithmetic.shift(c).apply(this);
+    }
+
+    /** Swaps axes {@code axis} and {@code axis + 1}: [..., A, B, ...] → [..., B, A, ...]. */
+    public Tensor swapAxes(int axis) {
+        return Transpose.swap(axis).apply(this);
+    }
+
+    /** im2col: this image batch [N, C, H, W] → its patch matrix [C·kh·kw, N·outH·outW]. */
+    public Tensor im2col(Window2d window) {
+        return Unfold.im2col(window).apply(this);
+    }
+
+    /** col2im: this patch matrix [C·kh·kw, N·outH·outW] → [N, C, H, W], overlaps summed. */
+    public Tensor col2im(Window2d window) {
+        return Unfold.col2im(window).apply(this);
+    }
+
+    /** Max pooling of this [N, C, H, W] batch over {@code window}; the tangent follows the argmax. */
+    public Tensor maxPool2d(Window2d window) {
+        return MaxPool2d.apply(this, window);
     }
 
     /** The same values with another shape of the same size (a view, no copy). */

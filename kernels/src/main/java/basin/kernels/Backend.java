@@ -101,4 +101,58 @@ public interface Backend {
 
     /** Row-wise log-softmax of a [rows, cols] matrix: out = x − max − log Σ exp(x − max). */
     void logSoftmax(Buffer x, int rows, int cols, Buffer out);
+
+    /** out = 1/√x. */
+    void rsqrt(Buffer x, Buffer out);
+
+    /**
+     * Swaps the two middle axes of x viewed as [outer, rows, cols, inner]:
+     * out[o, c, r, i] = x[o, r, c, i]. With inner = 1 and outer = 1 it is the matrix transpose; a
+     * convolution uses it to turn GEMM's [Cout, N, P] into NCHW's [N, Cout, P].
+     */
+    void transpose(Buffer x, int outer, int rows, int cols, int inner, Buffer out);
+
+    /**
+     * Inverted-dropout mask: out[i] = 0 with probability p, else 1/(1 − p), decided by a stateless
+     * hash of (seed, i) so every backend draws the same mask: u = splitmix64(seed + (i+1)·φ) ≫ 40
+     * (24 bits, φ = 0x9E3779B97F4A7C15), dropped when u &lt; round(p·2²⁴).
+     */
+    void dropoutMask(long seed, float p, Buffer out);
+
+    // ---- sliding windows over NCHW images (see Window2d) --------------------------------------
+
+    /**
+     * im2col: x [N, C, H, W] → cols [C·kh·kw, N·outH·outW], zeros where the window covers padding.
+     * Row r = (c·kh + ki)·kw + kj, column q = (n·outH + oh)·outW + ow:
+     * cols[r, q] = x[n, c, oh·sh − ph + ki, ow·sw − pw + kj]. A convolution is then one GEMM,
+     * W[Cout, C·kh·kw] · cols (Chellapilla et al. 2006).
+     */
+    void im2col(Buffer x, Window2d w, Buffer cols);
+
+    /**
+     * col2im, the adjoint of {@link #im2col}: x [N, C, H, W] is overwritten with the sum, over every
+     * (r, q) that im2col reads from input element (n, c, h, w), of cols[r, q]; padding entries are dropped.
+     */
+    void col2im(Buffer cols, Window2d w, Buffer x);
+
+    /**
+     * Max pooling: y [N, C, outH, outW] = the maximum of each window of x [N, C, H, W] (padding
+     * never wins), and argmax [N, C, outH, outW] = where it was, as the in-plane index h·W + w
+     * stored as a float (exact for planes under 2²⁴ pixels). Ties go to the first in row-major
+     * window order and NaN wins, as in PyTorch.
+     */
+    void maxPool2d(Buffer x, Window2d w, Buffer y, Buffer argmax);
+
+    /**
+     * Gather by in-plane index: y[p, j] = x[p, index[p, j]] for planes p, x viewed as
+     * [planes, planeIn] and y, index as [planes, planeOut]. With the argmax of {@link #maxPool2d}
+     * it is the max-pool of any tensor shaped like x (the tangent follows the primal's maxima).
+     */
+    void gather(Buffer x, Buffer index, int planes, int planeIn, int planeOut, Buffer y);
+
+    /**
+     * The adjoint of {@link #gather}: x [planes, planeIn] is overwritten with zeros and then
+     * x[p, index[p, j]] += y[p, j] for every j, in order.
+     */
+    void scatterAdd(Buffer y, Buffer index, int planes, int planeIn, int planeOut, Buffer x);
 }

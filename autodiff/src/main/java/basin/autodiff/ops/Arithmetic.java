@@ -11,6 +11,7 @@ import basin.autodiff.Tensor;
  *   sub    y = a − b     ẏ = ȧ − ḃ          ā = ȳ,       b̄ = −ȳ
  *   mul    y = a ⊙ b     ẏ = ȧ⊙b + a⊙ḃ      ā = ȳ ⊙ b,   b̄ = ȳ ⊙ a
  *   scale  y = α a       ẏ = α ȧ            ā = α ȳ
+ *   shift  y = a + c     ẏ = ȧ              ā = ȳ             (c a constant, e.g. BatchNorm's ε)
  * </pre>
  * mul's cotangent rule multiplies by b and a themselves, so under an HVP their tangents bring in
  * the second-order term ȳ ⊙ ḃ.
@@ -60,6 +61,41 @@ public final class Arithmetic extends Op {
     /** y = α·x for a constant α. */
     public static Op scale(float alpha) {
         return new Scale(alpha);
+    }
+
+    /** y = x + c for a constant c. */
+    public static Op shift(float c) {
+        return new Shift(c);
+    }
+
+    private static final class Shift extends Op {
+        private final float c;
+
+        Shift(float c) {
+            this.c = c;
+        }
+
+        @Override
+        public String name() {
+            return "shift";
+        }
+
+        @Override
+        protected Tensor forward(Tensor[] x) {
+            Tensor y = Tensor.full(x[0].backend(), x[0].shape(), c);
+            y.backend().add(x[0].buffer(), y.buffer(), y.buffer());
+            return y;
+        }
+
+        @Override
+        protected Tensor jvp(Tensor[] x, Tensor y, Tensor[] xDot) {
+            return xDot[0];
+        }
+
+        @Override
+        protected Tensor[] vjp(Tensor[] x, Tensor y, Tensor yBar, boolean[] needed) {
+            return new Tensor[] {yBar};
+        }
     }
 
     private static final class Scale extends Op {

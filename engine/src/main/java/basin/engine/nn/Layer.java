@@ -2,6 +2,8 @@ package basin.engine.nn;
 
 import basin.autodiff.Shape;
 import basin.autodiff.Tensor;
+import basin.engine.nn.checkpoint.HostInt64Tensor;
+import basin.engine.nn.checkpoint.HostTensor;
 
 import java.util.List;
 
@@ -17,6 +19,20 @@ public interface Layer {
 
     /** The parameters this layer declares, in {@code state_dict} order. */
     List<ParamSpec> parameters();
+
+    /**
+     * The float state this layer keeps across calls and that is not trained (BatchNorm's running
+     * statistics), under local {@code state_dict} names. Each shares the layer's own array, so a
+     * checkpoint loads by writing into it. None by default.
+     */
+    default List<HostTensor> buffers() {
+        return List.of();
+    }
+
+    /** The int64 state this layer keeps (BatchNorm's {@code num_batches_tracked}), shared as {@link #buffers()}. */
+    default List<HostInt64Tensor> counters() {
+        return List.of();
+    }
 
     /** The per-example output shape for a per-example input shape; throws naming the layer on mismatch. */
     Shape outputShape(Shape input);

@@ -5,6 +5,8 @@ import basin.autodiff.ShapeException;
 import basin.autodiff.Tensor;
 import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.checkpoint.HostInt64Tensor;
+import basin.engine.nn.checkpoint.HostTensor;
 import basin.kernels.Backend;
 
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ public final class Sequential {
     private final List<Shape> shapes;            // per-example shape after each layer; shapes.get(0) is the input
     private final int[] firstParam;               // index in the layout of each layer's first parameter
     private final ParamLayout layout;
-    private final List<Double> initBounds = new ArrayList<>();
+    private final List<ParamSpec> specs = new ArrayList<>();
 
     /** Checks the shapes through the whole stack, failing on the first layer that does not fit. */
     public Sequential(Shape inputShape, List<Layer> layers) {
@@ -45,7 +47,7 @@ public final class Sequential {
             for (ParamSpec p : layer.parameters()) {
                 names.add(i + "." + p.name());
                 paramShapes.add(p.shape());
-                initBounds.add(p.initBound());
+                specs.add(p);
             }
         }
         this.layout = ParamLayout.of(names, paramShapes);
@@ -99,17 +101,44 @@ public final class Sequential {
         return t;
     }
 
-    /** PyTorch's default initialisation, U(−bound, bound) per tensor, from a seeded generator. */
+    /**
+     * PyTorch's default initialisation, value + U(−bound, bound) per tensor (see {@link ParamSpec}),
+     * from a seeded generator; constant tensors draw nothing.
+     */
     public ParamVector initialParameters(Backend backend, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] theta = new float[layout.size()];
         List<ParamLayout.Entry> entries = layout.entries();
         for (int e = 0; e < entries.size(); e++) {
             ParamLayout.Entry entry = entries.get(e);
-            double bound = initBounds.get(e);
-            for (int i = 0; i < entry.size(); i++) theta[entry.offset() + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
+            double bound = specs.get(e).initBound(), value = specs.get(e).initValue();
+            for (int i = 0; i < entry.size(); i++) {
+                theta[entry.offset() + i] = (float) (bound > 0 ? value + (2 * rng.nextDouble() - 1) * bound : value);
+            }
         }
         return ParamVector.fromHost(backend, layout, theta);
+    }
+
+    /**
+     * The float buffers of every layer (BatchNorm's {@code running_mean}, {@code running_var}) under
+     * their {@code state_dict} names, {@code <index>.<name>}. Each shares its layer's array: writing
+     * into {@code data()} sets the model's state, which is how a checkpoint is loaded.
+     */
+    public List<HostTensor> buffers() {
+        List<HostTensor> all = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (HostTensor b : layers.get(i).buffers()) all.add(new HostTensor(i + "." + b.name(), b.shape(), b.data()));
+        }
+        return all;
+    }
+
+    /** The int64 buffers of every layer (BatchNorm's {@code num_batches_tracked}), named and shared as {@link #buffers()}. */
+    public List<HostInt64Tensor> counters() {
+        List<HostInt64Tensor> all = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (HostInt64Tensor b : layers.get(i).counters()) all.add(new HostInt64Tensor(i + "." + b.name(), b.shape(), b.data()));
+        }
+        return all;
     }
 
     @Override

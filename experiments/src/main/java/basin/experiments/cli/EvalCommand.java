@@ -42,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net.layout(), device.backend());
+        ParamVector theta = ModelWeights.load(weights, net, device.backend());
         Dataset d = data.load();
         Evaluation.Result r = Evaluation.of(net, theta, d, batch);
         if (json) {

@@ -53,7 +53,7 @@ public final class HvpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend backend = device.backend();
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net.layout(), backend);
+        ParamVector theta = ModelWeights.load(weights, net, backend);
         ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();

@@ -52,7 +52,7 @@ final class TrainingRun {
                 log.add(e);
                 console.println(TrainingLog.tableRow(e));
                 try {
-                    ModelWeights.save(out.resolve("weights.safetensors"), theta, Map.of("epoch", String.valueOf(e.epoch())));
+                    ModelWeights.save(out.resolve("weights.safetensors"), model, theta, Map.of("epoch", String.valueOf(e.epoch())));
                 } catch (IOException ex) {
                     throw new UncheckedIOException(ex.getMessage(), ex);
                 }

@@ -4,6 +4,8 @@ import basin.kernels.Arena;
 import basin.kernels.Backend;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
+import basin.kernels.Window2d;
+import basin.kernels.cpu.conv.WindowKernels;
 import basin.kernels.cpu.gemm.Sgemm;
 
 import java.util.Map;
@@ -279,6 +281,121 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void rsqrt(Buffer x, Buffer out) {
+        CpuBuffer cx = cpu(x, "rsqrt"), co = cpu(out, "rsqrt");
+        sameLength("rsqrt", cx, co);
+        float[] xd = cx.data, od = co.data;
+        int xo = cx.offset, oo = co.offset, n = co.length;
+        for (int i = 0; i < n; i++) od[oo + i] = (float) (1.0 / Math.sqrt(xd[xo + i]));
+    }
+
+    @Override
+    public void transpose(Buffer x, int outer, int rows, int cols, int inner, Buffer out) {
+        CpuBuffer cx = cpu(x, "transpose"), co = cpu(out, "transpose");
+        long n = (long) outer * rows * cols * inner;
+        if (outer < 0 || rows < 0 || cols < 0 || inner < 0 || cx.length != n || co.length != n || cx.data == co.data && cx.offset == co.offset) {
+            throw new IllegalArgumentException(String.format(
+                    "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
+                    cx.length, co.length, outer, rows, cols, inner));
+        }
+        float[] xd = cx.data, od = co.data;
+        int block = rows * cols * inner;
+        if (inner == 1) {
+            // Tiles of 32×32 keep both the rows read and the rows written in L1.
+            for (int o = 0; o < outer; o++) {
+                int xb = cx.offset + o * block, ob = co.offset + o * block;
+                for (int r0 = 0; r0 < rows; r0 += 32) {
+                    for (int c0 = 0; c0 < cols; c0 += 32) {
+                        int r1 = Math.min(rows, r0 + 32), c1 = Math.min(cols, c0 + 32);
+                        for (int r = r0; r < r1; r++) {
+                            for (int c = c0; c < c1; c++) od[ob + c * rows + r] = xd[xb + r * cols + c];
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    System.arraycopy(xd, cx.offset + o * block + (r * cols + c) * inner,
+                            od, co.offset + o * block + (c * rows + r) * inner, inner);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void dropoutMask(long seed, float p, Buffer out) {
+        CpuBuffer co = cpu(out, "dropoutMask");
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
+        long threshold = Math.round(p * (double) (1 << 24));
+        float keep = 1f / (1f - p);
+        float[] od = co.data;
+        for (int i = 0; i < co.length; i++) {
+            long u = splitmix64(seed + (i + 1L) * 0x9E3779B97F4A7C15L) >>> 40;
+            od[co.offset + i] = u < threshold ? 0f : keep;
+        }
+    }
+
+    /** Steele, Lea &amp; Flood's SplitMix64 finaliser: a bijective 64-bit mix with full avalanche. */
+    private static long splitmix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---- sliding windows ----------------------------------------------------------------------
+
+    @Override
+    public void im2col(Buffer x, Window2d w, Buffer cols) {
+        CpuBuffer cx = cpu(x, "im2col"), cc = cpu(cols, "im2col");
+        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException("im2col: buffers of length " + cx.length + " and " + cc.length
+                    + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] columns of " + w);
+        }
+        WindowKernels.im2col(cx.data, cx.offset, w, cc.data, cc.offset);
+    }
+
+    @Override
+    public void col2im(Buffer cols, Window2d w, Buffer x) {
+        CpuBuffer cc = cpu(cols, "col2im"), cx = cpu(x, "col2im");
+        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException("col2im: buffers of length " + cc.length + " and " + cx.length
+                    + " do not hold the [" + w.patchSize() + ", " + w.positions() + "] columns and the input of " + w);
+        }
+        WindowKernels.col2im(cc.data, cc.offset, w, cx.data, cx.offset);
+    }
+
+    @Override
+    public void maxPool2d(Buffer x, Window2d w, Buffer y, Buffer argmax) {
+        CpuBuffer cx = cpu(x, "maxPool2d"), cy = cpu(y, "maxPool2d"), ca = cpu(argmax, "maxPool2d");
+        if (cx.length != w.inputSize() || cy.length != w.pooledSize() || ca.length != w.pooledSize()) {
+            throw new IllegalArgumentException("maxPool2d: buffers of length " + cx.length + ", " + cy.length + ", "
+                    + ca.length + " do not hold the input and the " + w.pooledSize() + " outputs of " + w);
+        }
+        if ((long) w.height() * w.width() > (1 << 24)) {
+            throw new IllegalArgumentException("maxPool2d: planes of " + w.height() + "×" + w.width()
+                    + " pixels exceed 2^24, where float indices stop being exact");
+        }
+        WindowKernels.maxPool2d(cx.data, cx.offset, w, cy.data, cy.offset, ca.data, ca.offset);
+    }
+
+    @Override
+    public void gather(Buffer x, Buffer index, int planes, int planeIn, int planeOut, Buffer y) {
+        CpuBuffer cx = cpu(x, "gather"), ci = cpu(index, "gather"), cy = cpu(y, "gather");
+        checkPlanes("gather", cx, ci, cy, planes, planeIn, planeOut);
+        WindowKernels.gather(cx.data, cx.offset, ci.data, ci.offset, planes, planeIn, planeOut, cy.data, cy.offset);
+    }
+
+    @Override
+    public void scatterAdd(Buffer y, Buffer index, int planes, int planeIn, int planeOut, Buffer x) {
+        CpuBuffer cy = cpu(y, "scatterAdd"), ci = cpu(index, "scatterAdd"), cx = cpu(x, "scatterAdd");
+        checkPlanes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
+        WindowKernels.scatterAdd(cy.data, cy.offset, ci.data, ci.offset, planes, planeIn, planeOut, cx.data, cx.offset);
+    }
+
     // ---- checks -------------------------------------------------------------------------------
 
     private CpuBuffer cpu(Buffer b, String op) {
@@ -289,6 +406,14 @@ public final class CpuBackend implements Backend {
     private static void sameLength(String op, CpuBuffer a, CpuBuffer b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
+        }
+    }
+
+    private static void checkPlanes(String op, CpuBuffer x, CpuBuffer index, CpuBuffer y, int planes, int planeIn, int planeOut) {
+        if (x.length != planes * planeIn || index.length != planes * planeOut || y.length != planes * planeOut) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: buffers x=%d, index=%d, y=%d do not match [planes=%d, planeIn=%d] and [planes=%d, planeOut=%d]",
+                    op, x.length, index.length, y.length, planes, planeIn, planes, planeOut));
         }
     }
 

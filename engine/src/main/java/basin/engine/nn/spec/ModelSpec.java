@@ -2,9 +2,16 @@ package basin.engine.nn.spec;
 
 import basin.autodiff.Shape;
 import basin.autodiff.ShapeException;
+import basin.engine.nn.AvgPool2d;
+import basin.engine.nn.BasicBlock;
+import basin.engine.nn.BatchNorm;
+import basin.engine.nn.Conv2d;
 import basin.engine.nn.Dense;
+import basin.engine.nn.Dropout;
 import basin.engine.nn.Flatten;
+import basin.engine.nn.GlobalAvgPool2d;
 import basin.engine.nn.Layer;
+import basin.engine.nn.MaxPool2d;
 import basin.engine.nn.Relu;
 import basin.engine.nn.Sequential;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +34,19 @@ import java.util.Set;
  *    "layers": [{"type": "flatten"}, {"type": "linear", "out": 256}, {"type": "relu"}, {"type": "linear", "out": 10}]}
  * </pre>
  * Input sizes are inferred from the previous layer, so a spec states only what PyTorch's constructor
- * would need beyond that. Parameter names follow from the layer indices ({@code 1.weight}, …).
+ * would need beyond that, and omitted fields take PyTorch's defaults. Parameter names follow from
+ * the layer indices ({@code 1.weight}, …). The layer types and their fields:
+ * <pre>
+ *   flatten, relu
+ *   linear              out
+ *   conv2d              out, kernel, stride 1, padding 0, bias true      weight [out, in, k, k]
+ *   maxpool2d           kernel, stride = kernel, padding 0
+ *   avgpool2d           kernel, stride = kernel, padding 0               padded zeros counted
+ *   adaptiveavgpool2d   output 1                                         global average pooling
+ *   batchnorm1d/2d      eps 1e-5, momentum 0.1 (null: cumulative)        buffers running_mean, running_var, num_batches_tracked
+ *   dropout             p 0.5, seed = the layer's index                  masks only in TRAIN mode
+ *   basicblock          out, stride 1, eps, momentum                     torchvision's BasicBlock, 1×1 projection when needed
+ * </pre>
  */
 public final class ModelSpec {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +110,7 @@ public final class ModelSpec {
             String type = l.path("type").asText("");
             Layer layer;
             try {
-                layer = layer(type, l, shape);
+                layer = layer(type, l, shape, i);
                 shape = layer.outputShape(shape);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + " (" + (type.isEmpty() ? "no type" : type) + "): " + e.getMessage(), e);
@@ -101,7 +120,10 @@ public final class ModelSpec {
         return new Sequential(Shape.of(dims), built);
     }
 
-    private static Layer layer(String type, JsonNode l, Shape in) {
+    private static final String KNOWN = "flatten, relu, linear, conv2d, maxpool2d, avgpool2d, adaptiveavgpool2d, "
+            + "batchnorm1d, batchnorm2d, dropout, basicblock";
+
+    private static Layer layer(String type, JsonNode l, Shape in, int index) {
         switch (type) {
             case "flatten":
                 allowOnly(l, Set.of("type"));
@@ -114,9 +136,97 @@ public final class ModelSpec {
                 ShapeException.check(in.rank() == 1, "linear expects a flat input, got %s; add {\"type\":\"flatten\"} before it", in);
                 return new Dense(in.dim(0), positive(l.get("out"), "out"));
             }
+            case "conv2d": {
+                allowOnly(l, Set.of("type", "out", "kernel", "stride", "padding", "bias"));
+                requireImage(type, in);
+                return new Conv2d(in.dim(0), positive(l.get("out"), "out"), positive(l.get("kernel"), "kernel"),
+                        positive(l, "stride", 1), nonNegative(l, "padding", 0), bool(l, "bias", true));
+            }
+            case "maxpool2d":
+            case "avgpool2d": {
+                allowOnly(l, Set.of("type", "kernel", "stride", "padding"));
+                requireImage(type, in);
+                int kernel = positive(l.get("kernel"), "kernel");
+                int stride = positive(l, "stride", kernel), padding = nonNegative(l, "padding", 0);
+                return type.equals("maxpool2d") ? new MaxPool2d(kernel, stride, padding) : new AvgPool2d(kernel, stride, padding);
+            }
+            case "adaptiveavgpool2d": {
+                allowOnly(l, Set.of("type", "output"));
+                requireImage(type, in);
+                if (positive(l, "output", 1) != 1) {
+                    throw new IllegalArgumentException("output must be 1 (global average pooling), got " + l.get("output"));
+                }
+                return new GlobalAvgPool2d();
+            }
+            case "batchnorm1d":
+            case "batchnorm2d": {
+                allowOnly(l, Set.of("type", "eps", "momentum"));
+                boolean spatial = type.equals("batchnorm2d");
+                if (spatial) requireImage(type, in);
+                else ShapeException.check(in.rank() == 1, "batchnorm1d expects a flat input [C], got %s", in);
+                return new BatchNorm(in.dim(0), spatial, eps(l), momentum(l));
+            }
+            case "dropout": {
+                allowOnly(l, Set.of("type", "p", "seed"));
+                JsonNode p = l.get("p"), seed = l.get("seed");
+                if (p != null && (!p.isNumber() || !(p.asDouble() >= 0 && p.asDouble() <= 1))) {
+                    throw new IllegalArgumentException("p must be a number in [0, 1], got " + p);
+                }
+                if (seed != null && !seed.isIntegralNumber()) throw new IllegalArgumentException("seed must be an integer, got " + seed);
+                return new Dropout(p == null ? 0.5 : p.asDouble(), seed == null ? index : seed.asLong());
+            }
+            case "basicblock": {
+                allowOnly(l, Set.of("type", "out", "stride", "eps", "momentum"));
+                requireImage(type, in);
+                return new BasicBlock(in.dim(0), positive(l.get("out"), "out"), positive(l, "stride", 1), eps(l), momentum(l));
+            }
             default:
-                throw new IllegalArgumentException("unknown layer type '" + type + "'; known: flatten, linear, relu");
+                throw new IllegalArgumentException("unknown layer type '" + type + "'; known: " + KNOWN);
         }
+    }
+
+    private static void requireImage(String type, Shape in) {
+        ShapeException.check(in.rank() == 3, "%s expects an image input [C, H, W], got %s", type, in);
+    }
+
+    /** An optional positive integer field, {@code fallback} when absent. */
+    private static int positive(JsonNode l, String field, int fallback) {
+        return l.has(field) ? positive(l.get(field), field) : fallback;
+    }
+
+    private static int nonNegative(JsonNode l, String field, int fallback) {
+        JsonNode n = l.get(field);
+        if (n == null) return fallback;
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
+            throw new IllegalArgumentException(field + " must be a non-negative integer, got " + n);
+        }
+        return n.asInt();
+    }
+
+    private static boolean bool(JsonNode l, String field, boolean fallback) {
+        JsonNode n = l.get(field);
+        if (n == null) return fallback;
+        if (!n.isBoolean()) throw new IllegalArgumentException(field + " must be true or false, got " + n);
+        return n.asBoolean();
+    }
+
+    /** BatchNorm's eps: a positive number, PyTorch's 1e-5 when absent. */
+    private static double eps(JsonNode l) {
+        JsonNode n = l.get("eps");
+        if (n == null) return 1e-5;
+        if (!n.isNumber() || !(n.asDouble() > 0)) throw new IllegalArgumentException("eps must be a positive number, got " + n);
+        return n.asDouble();
+    }
+
+    /** BatchNorm's momentum: a number in [0, 1], null for a cumulative average, PyTorch's 0.1 when absent. */
+    private static Double momentum(JsonNode l) {
+        JsonNode n = l.get("momentum");
+        if (n == null) return 0.1;
+        if (n.isNull()) return null;
+        if (!n.isNumber() || !(n.asDouble() >= 0 && n.asDouble() <= 1)) {
+            throw new IllegalArgumentException("momentum must be a number in [0, 1] or null, got " + n);
+        }
+        return n.asDouble();
     }
 
     private static void allowOnly(JsonNode l, Set<String> keys) {
@@ -127,7 +237,7 @@ public final class ModelSpec {
     }
 
     private static int positive(JsonNode n, String what) {
-        if (n == null || !n.canConvertToInt() || n.asInt() <= 0) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() <= 0) {
             throw new IllegalArgumentException(what + " must be a positive integer, got " + n);
         }
         return n.asInt();

@@ -1,6 +1,8 @@
 package basin.engine.probe.curvature;
 
+import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
+import basin.kernels.Backend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,12 @@ import java.util.SplittableRandom;
  * Loan, §7.3.1). For a loss Hessian near a minimum that is λmax; if a negative eigenvalue is larger
  * in magnitude, it is that one, and the sign of the result says so. Cost: one HVP per step.
  * In float32 the Rayleigh quotient jitters at ~1e-7 relative, so tolerances below ~1e-6 are not met.
+ *
+ * <p>{@link #topK} finds the next eigenvalues by Hotelling's deflation (Saad, Numerical Methods for
+ * Large Eigenvalue Problems, §4.2): once (λ₁, u₁) is found, power iteration runs on
+ * A₂ = A − λ₁ u₁u₁ᵀ, whose dominant eigenvalue is λ₂, and so on. An error δ in u₁ moves the other
+ * eigenvalues only by O(λ₁‖δ‖²), because u_iᵀ(u₁δᵀ + δu₁ᵀ)u_i = 0 for i ≠ 1. Unlike a single Lanczos
+ * run, deflation sees a repeated eigenvalue as many times as it is repeated.
  */
 public final class PowerIteration {
     private PowerIteration() {
@@ -32,6 +40,10 @@ public final class PowerIteration {
     /** Receives each step, for a teaching trace. */
     public interface Listener {
         void onStep(int t, double rayleighQuotient, double relativeChange);
+
+        /** Called by {@link #topK} when eigenpair {@code index} (0 = dominant) is done. */
+        default void onEigenpair(int index, Result result) {
+        }
     }
 
     public static Result run(LinearOperator a, int maxIterations, double tol, SplittableRandom rng, Listener listener) {
@@ -68,5 +80,48 @@ public final class PowerIteration {
         }
         double[] rq = history.stream().mapToDouble(Double::doubleValue).toArray();
         return new Result(lambda, t, converged, rq, v);
+    }
+
+    /**
+     * The k eigenvalues of largest magnitude, in the order found (|λ₁| ≥ |λ₂| ≥ …), by power iteration
+     * on successively deflated operators A_i = A − Σ_{l<i} λ_l u_l u_lᵀ. Each result carries its own
+     * history and converged flag; every power step of every pair costs one HVP of A.
+     */
+    public static List<Result> topK(LinearOperator a, int k, int maxIterations, double tol, SplittableRandom rng, Listener listener) {
+        if (k < 1 || k > a.dim()) throw new IllegalArgumentException("power iteration: k must be in [1, " + a.dim() + "], got " + k);
+        List<Result> found = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            Result r = run(new Deflated(a, List.copyOf(found)), maxIterations, tol, rng, listener);
+            found.add(r);
+            if (listener != null) listener.onEigenpair(i, r);
+        }
+        return found;
+    }
+
+    /** A − Σ λ_l u_l u_lᵀ: the operator with the found eigenpairs moved to zero. */
+    private static final class Deflated implements LinearOperator {
+        private final LinearOperator a;
+        private final List<Result> found;
+
+        Deflated(LinearOperator a, List<Result> found) {
+            this.a = a;
+            this.found = found;
+        }
+
+        @Override
+        public ParamLayout layout() {
+            return a.layout();
+        }
+
+        @Override
+        public Backend backend() {
+            return a.backend();
+        }
+
+        @Override
+        public void apply(ParamVector v, ParamVector out) {
+            a.apply(v, out);
+            for (Result r : found) out.axpy(-r.lambda() * r.eigenvector().dot(v), r.eigenvector());
+        }
     }
 }

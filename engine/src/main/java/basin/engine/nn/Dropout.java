@@ -1,0 +1,74 @@
+package basin.engine.nn;
+
+import basin.autodiff.Shape;
+import basin.autodiff.Tensor;
+
+import java.util.List;
+
+/**
+ * Inverted dropout (Srivastava et al. 2014), PyTorch's {@code nn.Dropout(p)}: in {@link Mode#TRAIN}
+ * each element is zeroed with probability p and the survivors are scaled by 1/(1 − p), so that
+ * E[y] = x; otherwise y = x. y = x ⊙ m with m a constant, so gradients and HVPs pass through the
+ * mask of that pass.
+ *
+ * <p>Masks are seeded: the k-th training pass of a layer built with seed s draws the mask of the
+ * stateless hash {@code dropoutMask(mix(s, k))}, the same on every backend, so a run is
+ * reproducible from its seed.
+ */
+public final class Dropout implements Layer {
+    private final double p;
+    private final long seed;
+    private long passes;
+
+    public Dropout(double p, long seed) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
+        this.p = p;
+        this.seed = seed;
+    }
+
+    @Override
+    public String type() {
+        return "dropout";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        return input;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor[] params, Mode mode) {
+        if (!mode.dropout() || p == 0) return x;
+        long pass = passes++;
+        if (p == 1) return x.scale(0f);
+        Tensor mask = Tensor.empty(x.backend(), x.shape());
+        x.backend().dropoutMask(maskSeed(seed, pass), (float) p, mask.buffer());
+        return x.mul(mask);
+    }
+
+    /** The seed of the mask of training pass {@code pass}: SplitMix64 of the layer seed and the pass number. */
+    public static long maskSeed(long seed, long pass) {
+        long z = seed + (pass + 1) * 0xD1B54A32D192ED03L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public double p() {
+        return p;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Training passes so far (the index of the next mask). */
+    public long passes() {
+        return passes;
+    }
+}

@@ -1,0 +1,95 @@
+package basin.engine.probe.landscape;
+
+import basin.engine.data.Batches;
+import basin.engine.data.Dataset;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Objective;
+import basin.engine.train.DeviceBatches;
+
+/**
+ * The gradient noise scale from K gradients g₁ … g_K of batches of B examples each (McCandlish et al.
+ * 2018, "An Empirical Model of Large-Batch Training", §2.2 and appendix A). With G the true gradient
+ * and Σ the per-example covariance, a batch gradient has mean G and covariance Σ/B. Two estimates:
+ * <pre>
+ *   signal-to-noise      ‖ḡ‖² / (mean_k ‖g_k‖² − ‖ḡ‖²)                    the two-minima study's ratio
+ *   B_simple             tr(Σ) / ‖G‖²
+ *     with the unbiased estimators of appendix A, taking B_small = B and B_big = KB (ḡ is the
+ *     gradient of the K batches together):
+ *       ‖G‖²  ≈ (K ‖ḡ‖² − mean_k ‖g_k‖²) / (K − 1)
+ *       tr Σ  ≈ B K / (K − 1) · (mean_k ‖g_k‖² − ‖ḡ‖²)
+ * </pre>
+ * The first is about B / B_simple: large when one batch's gradient already points the true way.
+ * B_simple is the batch size at which the gradient noise and signal are of equal size, the
+ * "critical batch size" of the paper. Sums run in float64 on the host.
+ */
+public final class GradientNoiseScale {
+    private GradientNoiseScale() {
+    }
+
+    /** Both estimates with what they were computed from. */
+    public record Result(int batchSize, int batches, double meanGradientNormSquared, double meanBatchGradientNormSquared,
+                         double signalToNoise, double gradientNormSquared, double traceSigma, double bSimple) {
+    }
+
+    /** Running sums Σ_k g_k (float64, p entries) and Σ_k ‖g_k‖², so K gradients need O(p) memory. */
+    public static final class Accumulator {
+        private final double[] sum;
+        private double sumOfSquaredNorms;
+        private int count;
+
+        public Accumulator(int p) {
+            this.sum = new double[p];
+        }
+
+        /** Adds one batch gradient g_k. */
+        public void add(ParamVector g) {
+            if (g.dim() != sum.length) throw new IllegalArgumentException("noise scale: gradient of " + g.dim() + " entries, expected " + sum.length);
+            float[] x = g.toHost();
+            double squared = 0;
+            for (int i = 0; i < x.length; i++) {
+                sum[i] += x[i];
+                squared += (double) x[i] * x[i];
+            }
+            sumOfSquaredNorms += squared;
+            count++;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        /** The estimates, for gradients of batches of {@code batchSize} examples; needs K ≥ 2. */
+        public Result result(int batchSize) {
+            int k = count;
+            if (k < 2) throw new IllegalArgumentException("noise scale: need at least 2 batch gradients, got " + k);
+            double meanNorm2 = 0;                                          // ‖ḡ‖²
+            for (double s : sum) meanNorm2 += (s / k) * (s / k);
+            double batchNorm2 = sumOfSquaredNorms / k;                     // mean_k ‖g_k‖²
+            double spread = batchNorm2 - meanNorm2;                        // ≈ tr(Σ)/B · (K−1)/K
+            double g2 = (k * meanNorm2 - batchNorm2) / (k - 1);
+            double trace = (double) batchSize * k / (k - 1) * spread;
+            return new Result(batchSize, k, meanNorm2, batchNorm2, meanNorm2 / spread, g2, trace, trace / g2);
+        }
+    }
+
+    /**
+     * Gradients of the objective at θ on the first {@code count} batches of {@code batchSize} examples
+     * of a seeded shuffle of {@code data} (disjoint batches, all full), and both estimates.
+     */
+    public static Result measure(Objective objective, ParamVector theta, Dataset data, int batchSize, int count, long seed) {
+        Batches order = new Batches(data, batchSize, Batches.LastBatch.DROP, seed);
+        if (count < 2 || count > order.count()) {
+            throw new IllegalArgumentException("noise scale: " + count + " batches of " + batchSize + " asked, "
+                    + data.name() + " holds " + order.count() + " disjoint full batches (and at least 2 are needed)");
+        }
+        DeviceBatches batches = new DeviceBatches(theta.backend(), data, order);
+        Accumulator acc = new Accumulator(theta.dim());
+        ParamVector g = theta.zerosLike();
+        for (int b = 0; b < count; b++) {
+            double loss = objective.gradient(theta, batches.get(b), g);
+            if (!Double.isFinite(loss)) throw new ArithmeticException("noise scale: loss of batch " + b + " is " + loss);
+            acc.add(g);
+        }
+        return acc.result(batchSize);
+    }
+}

@@ -1,0 +1,303 @@
+package basin.experiments.cli;
+
+import basin.engine.data.Dataset;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
+import basin.engine.nn.Sequential;
+import basin.engine.nn.checkpoint.ModelWeights;
+import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.curvature.EffectiveRank;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.curvature.HutchinsonTrace;
+import basin.engine.probe.curvature.Lanczos;
+import basin.engine.probe.curvature.PowerIteration;
+import basin.engine.probe.curvature.SpectralDensity;
+import basin.experiments.report.RunFolder;
+import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code basin probe hessian}: the curvature of the mean loss over a dataset split at saved weights:
+ * top and most negative eigenvalues by Lanczos, optionally λmax by power iteration, the trace by
+ * Hutchinson, the spectral density by stochastic Lanczos quadrature, and the effective rank from the
+ * SLQ spectrum. Every random draw comes from {@code --seed}.
+ */
+@Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Eigenvalues, trace, spectral density and effective rank of the loss Hessian over a dataset.")
+public final class HessianCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model spec (JSON).")
+    Path model;
+
+    @Option(names = "--weights", required = true, description = "Weights θ (safetensors).")
+    Path weights;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--batch", defaultValue = "500", description = "Examples per HVP batch (default: ${DEFAULT-VALUE}); the Hessian does not depend on it.")
+    int batch;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "How many top (and most negative) eigenvalues to report (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--lanczos-steps", defaultValue = "50", description = "Lanczos steps m, one HVP each (default: ${DEFAULT-VALUE}).")
+    int lanczosSteps;
+
+    @Option(names = "--power", description = "Also estimate λmax by power iteration (Rayleigh quotient per step with --explain).")
+    boolean power;
+
+    @Option(names = "--power-tol", defaultValue = "1e-4", description = "Power iteration stops when λ changes by at most this, relatively (default: ${DEFAULT-VALUE}).")
+    double powerTol;
+
+    @Option(names = "--trace", description = "Estimate tr H by Hutchinson's method.")
+    boolean trace;
+
+    @Option(names = "--trace-error", defaultValue = "0.01", description = "Stop Hutchinson at this relative standard error (default: ${DEFAULT-VALUE}).")
+    double traceError;
+
+    @Option(names = "--trace-samples", defaultValue = "200", description = "Most Hutchinson samples, one HVP each (default: ${DEFAULT-VALUE}).")
+    int traceSamples;
+
+    @Option(names = "--density", description = "Estimate the spectral density by stochastic Lanczos quadrature.")
+    boolean density;
+
+    @Option(names = "--density-starts", defaultValue = "8", description = "SLQ start vectors, each --lanczos-steps HVPs (default: ${DEFAULT-VALUE}).")
+    int densityStarts;
+
+    @Option(names = "--sigma", description = "Gaussian broadening of the density (default: 1% of the spread of the Ritz values).")
+    Double sigma;
+
+    @Option(names = "--grid", defaultValue = "400", description = "Points of the density grid (default: ${DEFAULT-VALUE}).")
+    int grid;
+
+    @Option(names = "--ritz-vectors", description = "Write the top-k Ritz vectors x_i = Q y_i to DIR/ritz-<i>.safetensors (unit norm, the parameters' names and shapes).")
+    Path ritzVectors;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random vector (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--explain", description = "Print what each probe does at each step (to stderr with --json).")
+    boolean explain;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        checkOptions();
+        Backend cpu = CpuBackend.get();
+        Sequential net = ModelSpec.read(model);
+        ParamVector theta = ModelWeights.load(weights, net.layout(), cpu);
+        Dataset d = data.load();
+        HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta, d, batch);
+        int p = h.dim(), m = Math.min(lanczosSteps, p);
+        PrintStream out = System.out;
+        ExplainTrace explainTo = explain ? new ExplainTrace(json ? System.err : System.out, topK) : null;
+        if (!json) {
+            out.printf(Locale.ROOT, "model     %s%n", net);
+            out.printf(Locale.ROOT, "data      %s, %d examples in %d batches of ≤ %d (mean loss over all of them)%n",
+                    d.name(), h.examples(), h.batchCount(), batch);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        long start = System.nanoTime();
+
+        if (explainTo != null) explainTo.section("Lanczos, " + m + " steps (α_j, β_j, Ritz values of T_j)");
+        Lanczos.Result lanczos = Lanczos.run(h, m, rng, explainTo);
+        PowerIteration.Result powerResult = null;
+        if (power) {
+            if (explainTo != null) explainTo.section("power iteration (Rayleigh quotient vᵀHv per step)");
+            powerResult = PowerIteration.run(h, 1000, powerTol, rng, explainTo);
+        }
+        HutchinsonTrace.Result traceResult = null;
+        if (trace) {
+            if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
+            traceResult = HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo);
+        }
+        SpectralDensity.Result spectrum;
+        double sigmaOrAuto = sigma != null ? sigma : Double.NaN;
+        if (density) {
+            if (explainTo != null) explainTo.section("stochastic Lanczos quadrature (" + densityStarts + " starts × " + m + " steps)");
+            spectrum = SpectralDensity.estimate(h, densityStarts, m, sigmaOrAuto, grid, rng, explainTo);
+        } else {
+            spectrum = SpectralDensity.fromLanczos(p, List.of(lanczos), sigmaOrAuto, grid);  // the Lanczos run is one SLQ sample
+        }
+        double effectiveRank = EffectiveRank.ofDensity(spectrum);
+        String rankSource = "SLQ spectrum, " + spectrum.starts().size() + " start" + (spectrum.starts().size() > 1 ? "s" : "") + " × " + m + " steps";
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (ritzVectors != null) writeRitzVectors(lanczos);
+
+        if (json) {
+            out.println(RunFolder.JSON.writeValueAsString(jsonReport(d, h, lanczos, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds)));
+        } else {
+            printReport(out, h, lanczos, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
+        }
+        return 0;
+    }
+
+    private void checkOptions() {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        if (topK < 1) throw new IllegalArgumentException("--top-k must be ≥ 1, got " + topK);
+        if (lanczosSteps < 1) throw new IllegalArgumentException("--lanczos-steps must be ≥ 1, got " + lanczosSteps);
+        if (topK > lanczosSteps) throw new IllegalArgumentException("--top-k " + topK + " needs at least as many --lanczos-steps, got " + lanczosSteps);
+        if (traceSamples < 2) throw new IllegalArgumentException("--trace-samples must be ≥ 2, got " + traceSamples);
+        if (densityStarts < 1) throw new IllegalArgumentException("--density-starts must be ≥ 1, got " + densityStarts);
+        if (sigma != null && !(sigma > 0)) throw new IllegalArgumentException("--sigma must be positive, got " + sigma);
+        if (grid < 2) throw new IllegalArgumentException("--grid must be ≥ 2, got " + grid);
+    }
+
+    private Map<String, Object> jsonReport(Dataset d, HessianOperator h, Lanczos.Result lanczos, PowerIteration.Result powerResult,
+                                           HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
+                                           double effectiveRank, String rankSource, double seconds) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        double[] top = lanczos.topK(topK);
+        o.put("lambda_max", top[0]);
+        o.put("eigenvalues", top);
+        o.put("eigenvalue_residuals", residuals(lanczos, top.length));
+        o.put("most_negative", lanczos.mostNegative(topK));
+        o.put("trace", traceResult != null ? traceResult.trace() : null);
+        o.put("trace_stderr", traceResult != null ? traceResult.standardError() : null);
+        o.put("trace_samples", traceResult != null ? traceResult.count() : null);
+        o.put("effective_rank", effectiveRank);
+        o.put("effective_rank_spectrum", rankSource);
+        o.put("hvp_count", h.hvpCount());
+        o.put("seconds", seconds);
+        if (powerResult != null) {
+            o.put("lambda_max_power", powerResult.lambda());
+            o.put("power_iterations", powerResult.iterations());
+            o.put("power_converged", powerResult.converged());
+        }
+        o.put("lanczos_steps", lanczos.steps());
+        o.put("invariant_subspace", lanczos.invariantSubspace());
+        o.put("parameters", h.dim());
+        o.put("examples", h.examples());
+        o.put("dataset", d.name());
+        o.put("split", data.split);
+        o.put("seed", seed);
+        if (density) {
+            Map<String, Object> rho = new LinkedHashMap<>();
+            rho.put("sigma", spectrum.sigma());
+            rho.put("grid", spectrum.grid());
+            rho.put("density", spectrum.density());
+            rho.put("nodes", spectrum.starts().stream().map(SpectralDensity.Quadrature::nodes).toArray());
+            rho.put("weights", spectrum.starts().stream().map(SpectralDensity.Quadrature::weights).toArray());
+            o.put("density", rho);
+        }
+        return o;
+    }
+
+    private void printReport(PrintStream out, HessianOperator h, Lanczos.Result lanczos, PowerIteration.Result powerResult,
+                             HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
+                             double effectiveRank, String rankSource, double seconds) {
+        double[] top = lanczos.topK(topK), bottom = lanczos.mostNegative(topK);
+        double[] residual = residuals(lanczos, top.length);
+        out.printf(Locale.ROOT, "%nLanczos   %d steps%s, %d parameters%n", lanczos.steps(),
+                lanczos.invariantSubspace() ? " (Krylov space exhausted: the Ritz values are exact)" : "", h.dim());
+        out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s%n", "i", "λ_i (top)", "residual", "most negative");
+        for (int i = 0; i < top.length; i++) {
+            out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16s%n", i + 1, top[i], residual[i],
+                    i < bottom.length ? String.format(Locale.ROOT, "%.8g", bottom[i]) : "");
+        }
+        out.println("  (residual: β_m|e_mᵀy_i|, the norm of H x_i − λ_i x_i in exact arithmetic; float32 HVPs blur it below ~1e-6·λmax)");
+        out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
+        if (powerResult != null) {
+            out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e)%n", powerResult.lambda(), powerResult.iterations(),
+                    powerResult.converged() ? "converged" : "NOT converged", powerTol);
+        }
+        if (traceResult != null) {
+            out.printf(Locale.ROOT, "trace            %.8g ± %.2g   (Hutchinson, %d Rademacher samples, %s)%n", traceResult.trace(),
+                    traceResult.standardError(), traceResult.count(),
+                    traceResult.converged() ? "reached " + traceError + " relative error" : "stopped at the sample limit");
+        } else {
+            out.println("trace            not estimated (add --trace)");
+        }
+        out.printf(Locale.ROOT, "effective rank   %.6g   (exp of the entropy of |λ|/Σ|λ|, from the %s)%n", effectiveRank, rankSource);
+        if (density) printDensity(out, spectrum);
+        out.printf(Locale.ROOT, "cost             %d HVPs over %d examples, %.2f s%n", h.hvpCount(), h.examples(), seconds);
+    }
+
+    /** The density on 24 rows, bars on a log scale over six decades, since a Hessian's bulk dwarfs its outliers. */
+    private static void printDensity(PrintStream out, SpectralDensity.Result spectrum) {
+        out.printf(Locale.ROOT, "density          SLQ, σ = %.3g, ∫φ = %.6f (log scale, 6 decades)%n", spectrum.sigma(), spectrum.integral());
+        double[] t = spectrum.grid(), phi = spectrum.density();
+        double max = 0;
+        for (double v : phi) max = Math.max(max, v);
+        int rows = 24, per = Math.max(1, t.length / rows);
+        for (int r = 0; r * per < t.length; r++) {
+            double peak = 0;
+            for (int i = r * per; i < Math.min(t.length, (r + 1) * per); i++) peak = Math.max(peak, phi[i]);
+            int bar = peak > 0 ? (int) Math.round(Math.max(0, 6 + Math.log10(peak / max)) / 6 * 50) : 0;
+            out.printf(Locale.ROOT, "  %12.4g  %10.3e  %s%n", t[r * per], peak, "█".repeat(bar));
+        }
+    }
+
+    private void writeRitzVectors(Lanczos.Result lanczos) throws IOException {
+        Files.createDirectories(ritzVectors);
+        double[] theta = lanczos.ritzValues();
+        for (int i = 0; i < Math.min(topK, lanczos.steps()); i++) {
+            ModelWeights.save(ritzVectors.resolve("ritz-" + (i + 1) + ".safetensors"), lanczos.ritzVector(i),
+                    Map.of("basin", "ritz vector", "ritz_value", Double.toString(theta[i]), "residual", Double.toString(lanczos.residualBound(i))));
+        }
+    }
+
+    private static double[] residuals(Lanczos.Result lanczos, int k) {
+        double[] r = new double[k];
+        for (int i = 0; i < k; i++) r[i] = lanczos.residualBound(i);
+        return r;
+    }
+
+    /** The teaching trace: every probe's listener, printing one line per step. */
+    private static final class ExplainTrace implements Lanczos.Listener, PowerIteration.Listener, HutchinsonTrace.Listener, SpectralDensity.Listener {
+        private final PrintStream out;
+        private final int shown;
+
+        ExplainTrace(PrintStream out, int topK) {
+            this.out = out;
+            this.shown = Math.min(topK, 4);
+        }
+
+        void section(String title) {
+            out.println();
+            out.println("── " + title);
+        }
+
+        @Override
+        public void onStep(int j, double alpha, double beta, double[] ritzValues) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < Math.min(shown, ritzValues.length); i++) b.append(String.format(Locale.ROOT, " %.6g", ritzValues[i]));
+            if (ritzValues.length > shown) b.append(String.format(Locale.ROOT, " … %.6g", ritzValues[ritzValues.length - 1]));
+            out.printf(Locale.ROOT, "  j %3d   α = %12.6g   β = %11.4e   Ritz:%s%n", j, alpha, beta, b);
+        }
+
+        @Override
+        public void onStep(int t, double rayleighQuotient, double relativeChange) {
+            out.printf(Locale.ROOT, "  step %3d   vᵀHv = %.8g   relative change %.2e%n", t, rayleighQuotient, relativeChange);
+        }
+
+        @Override
+        public void onSample(int n, double sample, double mean, double standardError) {
+            out.printf(Locale.ROOT, "  z %3d   zᵀHz = %12.6g   mean %12.6g ± %.3g%n", n, sample, mean, standardError);
+        }
+
+        @Override
+        public void onStart(int l, SpectralDensity.Quadrature q) {
+            out.printf(Locale.ROOT, "  start %2d   nodes in [%.4g, %.4g], Σ τθ = %.6g (= vᵀHv)%n", l,
+                    q.nodes()[q.nodes().length - 1], q.nodes()[0], q.moment(1));
+        }
+    }
+}

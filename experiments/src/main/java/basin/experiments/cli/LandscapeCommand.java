@@ -1,0 +1,163 @@
+package basin.experiments.cli;
+
+import basin.engine.data.Dataset;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Sequential;
+import basin.engine.nn.checkpoint.ModelWeights;
+import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.Directions;
+import basin.engine.probe.landscape.GridFile;
+import basin.engine.probe.landscape.GridLog;
+import basin.experiments.report.RunFolder;
+import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * What every {@code basin probe} landscape command shares: the model ({@code --model SPEC.json
+ * --weights W.safetensors}, and {@code --weights-b} for the second model of a pair), the data flags
+ * of {@code basin eval}, the seed, the threads, and printing either a table or one JSON object.
+ */
+abstract class LandscapeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model spec (JSON).")
+    Path model;
+
+    @Option(names = "--weights", required = true, description = "Weights θ (safetensors, PyTorch state_dict names).")
+    Path weights;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--batch", defaultValue = "500", description = "Evaluation batch size (default: ${DEFAULT-VALUE}); results do not depend on it.")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for random directions and draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads measuring points at once (default: one per processor).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    final Backend backend = CpuBackend.get();
+    private Sequential net;
+    private Dataset dataset;
+
+    Sequential net() {
+        if (net == null) net = ModelSpec.read(model);
+        return net;
+    }
+
+    ParamVector load(Path file) {
+        try {
+            return ModelWeights.load(file, net().layout(), backend);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** The second model of a pair: same spec, so its tensors must match the first's name by name. */
+    ParamVector loadPair(Path first, Path second, ParamVector a) {
+        if (second == null) throw new IllegalArgumentException("this probe needs a second model: --weights-b W.safetensors");
+        ParamVector b = load(second);
+        Directions.requireSameLayout(a.layout(), b.layout(), first.toString(), second.toString());
+        return b;
+    }
+
+    Dataset dataset() {
+        if (dataset == null) dataset = data.load();
+        return dataset;
+    }
+
+    DatasetLoss surface() {
+        return new DatasetLoss(net(), dataset(), batch, backend);
+    }
+
+    int threads() {
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (t < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + t);
+        return t;
+    }
+
+    /** A grid file when {@code out} is given (resumable), else nothing kept. */
+    static GridLog gridLog(Path out, Map<String, Object> grid) {
+        return out == null ? GridLog.none() : GridFile.open(out, grid);
+    }
+
+    static void close(GridLog log) {
+        if (log instanceof GridFile) ((GridFile) log).close();
+    }
+
+    /** The fields every output starts with: what was measured, on what. */
+    Map<String, Object> header(String probe) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("probe", probe);
+        h.put("model", net().toString());
+        h.put("weights", weights.toString());
+        h.put("dataset", dataset().name());
+        h.put("split", data.split);
+        h.put("examples", dataset().count());
+        h.put("mode", "eval");
+        h.put("seed", seed);
+        return h;
+    }
+
+    /** The grid's identity for a resumable file: everything that changes its points. */
+    Map<String, Object> gridIdentity(String probe) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("probe", probe);
+        g.put("model", model.toAbsolutePath().normalize().toString());
+        g.put("weights", weights.toAbsolutePath().normalize().toString());
+        g.put("weights_crc32", crc32(weights));                  // retrained weights under the same name are another grid
+        g.put("dataset", data.dataset);
+        g.put("split", data.split);
+        g.put("limit", data.limit);
+        g.put("seed", seed);
+        return g;
+    }
+
+    /** CRC-32 of a file's bytes, as hex. */
+    static String crc32(Path file) {
+        try {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(java.nio.file.Files.readAllBytes(file));
+            return Long.toHexString(crc.getValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    void printJson(Map<String, Object> out) throws IOException {
+        System.out.println(RunFolder.JSON.writeValueAsString(out));
+    }
+
+    static String f(double x) {
+        return String.format(Locale.ROOT, "%.6g", x);
+    }
+
+    /** {@code from:to:n}, loss-landscape's {@code --x=-1:1:51}: n evenly spaced values, both ends included. */
+    static double[] range(String spec, String option) {
+        String[] parts = spec.split(":");
+        try {
+            if (parts.length != 3) throw new NumberFormatException();
+            double from = Double.parseDouble(parts[0]), to = Double.parseDouble(parts[1]);
+            int n = Integer.parseInt(parts[2]);
+            if (n < 1) throw new NumberFormatException();
+            return basin.engine.probe.landscape.Slice.linspace(from, to, n);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be FROM:TO:N (e.g. " + option + "=-1:1:21), got '" + spec + "'");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package basin.kernels.cpu.conv;
+
+import basin.kernels.Window2d;
+import basin.kernels.cpu.gemm.Workers;
+
+/**
+ * The sliding-window kernels of the CPU backend on plain arrays: im2col, its adjoint col2im, and
+ * max pooling with its argmax. Inner loops run along an output row over a precomputed range of
+ * columns that are inside the image, so they carry no bounds branch and C2 can vectorise the
+ * stride-1 case; padding is written as zeros outside that range. Each kernel splits its outermost
+ * independent axis across {@link Workers}: rows of cols for im2col, input channels for col2im,
+ * planes for pooling, so no two threads write the same element.
+ */
+public final class WindowKernels {
+    private WindowKernels() {
+    }
+
+    /** cols[(c·kh + ki)·kw + kj, (n·outH + oh)·outW + ow] = x[n, c, oh·sh − ph + ki, ow·sw − pw + kj] or 0. */
+    public static void im2col(float[] x, int xOff, Window2d w, float[] cols, int colsOff) {
+        int rows = w.patchSize();
+        Workers.forRange(rows, (long) rows * w.positions(), (from, to) -> im2colRows(x, xOff, w, cols, colsOff, from, to));
+    }
+
+    private static void im2colRows(float[] x, int xOff, Window2d w, float[] cols, int colsOff, int from, int to) {
+        int n = w.batch(), C = w.channels(), H = w.height(), W = w.width();
+        int kh = w.kernelH(), kw = w.kernelW(), sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW();
+        int outH = w.outH(), outW = w.outW(), positions = w.positions();
+        for (int r = from; r < to; r++) {
+            int c = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
+            int lo = firstInside(pw - kj, sw), hi = Math.min(outW, lastInside(W - 1 + pw - kj, sw) + 1);
+            int shift = kj - pw;
+            for (int b = 0; b < n; b++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    int dst = colsOff + r * positions + (b * outH + oh) * outW;
+                    int ih = oh * sh - ph + ki;
+                    if (ih < 0 || ih >= H || lo >= hi) {
+                        java.util.Arrays.fill(cols, dst, dst + outW, 0f);
+                        continue;
+                    }
+                    int src = xOff + ((b * C + c) * H + ih) * W + shift;
+                    for (int ow = 0; ow < lo; ow++) cols[dst + ow] = 0f;
+                    if (sw == 1) System.arraycopy(x, src + lo, cols, dst + lo, hi - lo);
+                    else for (int ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sw];
+                    for (int ow = hi; ow < outW; ow++) cols[dst + ow] = 0f;
+                }
+            }
+        }
+    }
+
+    /** x = 0, then x[n, c, ih, iw] += cols[r, q] for every entry im2col would have read from there. */
+    public static void col2im(float[] cols, int colsOff, Window2d w, float[] x, int xOff) {
+        int C = w.channels();
+        Workers.forRange(C, (long) w.patchSize() * w.positions(), (from, to) -> col2imChannels(cols, colsOff, w, x, xOff, from, to));
+    }
+
+    private static void col2imChannels(float[] cols, int colsOff, Window2d w, float[] x, int xOff, int from, int to) {
+        int n = w.batch(), C = w.channels(), H = w.height(), W = w.width();
+        int kh = w.kernelH(), kw = w.kernelW(), sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW();
+        int outH = w.outH(), outW = w.outW(), positions = w.positions();
+        for (int b = 0; b < n; b++) {
+            int plane = xOff + (b * C + from) * H * W;
+            java.util.Arrays.fill(x, plane, plane + (to - from) * H * W, 0f);
+        }
+        for (int c = from; c < to; c++) {
+            for (int ki = 0; ki < kh; ki++) {
+                for (int kj = 0; kj < kw; kj++) {
+                    int r = (c * kh + ki) * kw + kj;
+                    int lo = firstInside(pw - kj, sw), hi = Math.min(outW, lastInside(W - 1 + pw - kj, sw) + 1);
+                    int shift = kj - pw;
+                    for (int b = 0; b < n; b++) {
+                        for (int oh = 0; oh < outH; oh++) {
+                            int ih = oh * sh - ph + ki;
+                            if (ih < 0 || ih >= H) continue;
+                            int src = colsOff + r * positions + (b * outH + oh) * outW;
+                            int dst = xOff + ((b * C + c) * H + ih) * W + shift;
+                            for (int ow = lo; ow < hi; ow++) x[dst + ow * sw] += cols[src + ow];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** y = window maxima of x, argmax = their in-plane index ih·W + iw (as float). */
+    public static void maxPool2d(float[] x, int xOff, Window2d w, float[] y, int yOff, float[] argmax, int aOff) {
+        int planes = w.batch() * w.channels();
+        Workers.forRange(planes, (long) w.pooledSize() * w.kernelH() * w.kernelW(),
+                (from, to) -> maxPoolPlanes(x, xOff, w, y, yOff, argmax, aOff, from, to));
+    }
+
+    private static void maxPoolPlanes(float[] x, int xOff, Window2d w, float[] y, int yOff, float[] argmax, int aOff,
+                                      int from, int to) {
+        int H = w.height(), W = w.width(), kh = w.kernelH(), kw = w.kernelW();
+        int sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW(), outH = w.outH(), outW = w.outW();
+        for (int p = from; p < to; p++) {
+            int in = xOff + p * H * W;
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = Math.max(0, oh * sh - ph), h1 = Math.min(H, oh * sh - ph + kh);
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = Math.max(0, ow * sw - pw), w1 = Math.min(W, ow * sw - pw + kw);
+                    float best = Float.NEGATIVE_INFINITY;
+                    int at = h0 * W + w0;
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            float v = x[in + ih * W + iw];
+                            if (v > best || Float.isNaN(v)) {         // first maximum wins; NaN propagates
+                                best = v;
+                                at = ih * W + iw;
+                                if (Float.isNaN(v)) break;
+                            }
+                        }
+                        if (Float.isNaN(best)) break;
+                    }
+                    int o = (p * outH + oh) * outW + ow;
+                    y[yOff + o] = best;
+                    argmax[aOff + o] = at;
+                }
+            }
+        }
+    }
+
+    /** y[p, j] = x[p, index[p, j]]. */
+    public static void gather(float[] x, int xOff, float[] index, int iOff, int planes, int planeIn, int planeOut,
+                              float[] y, int yOff) {
+        Workers.forRange(planes, (long) planes * planeOut, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int in = xOff + p * planeIn, out = p * planeOut;
+                for (int j = 0; j < planeOut; j++) y[yOff + out + j] = x[in + (int) index[iOff + out + j]];
+            }
+        });
+    }
+
+    /** x = 0, then x[p, index[p, j]] += y[p, j]. */
+    public static void scatterAdd(float[] y, int yOff, float[] index, int iOff, int planes, int planeIn, int planeOut,
+                                  float[] x, int xOff) {
+        Workers.forRange(planes, (long) planes * (planeIn + planeOut), (from, to) -> {
+            java.util.Arrays.fill(x, xOff + from * planeIn, xOff + to * planeIn, 0f);
+            for (int p = from; p < to; p++) {
+                int in = xOff + p * planeIn, out = p * planeOut;
+                for (int j = 0; j < planeOut; j++) x[in + (int) index[iOff + out + j]] += y[yOff + out + j];
+            }
+        });
+    }
+
+    /** Smallest ow ≥ 0 with ow·s ≥ a: the first window column inside the image. */
+    private static int firstInside(int a, int s) {
+        return a <= 0 ? 0 : (a + s - 1) / s;
+    }
+
+    /** Largest ow with ow·s ≤ a (−1 when none): the last window column inside the image. */
+    private static int lastInside(int a, int s) {
+        return a < 0 ? -1 : a / s;
+    }
+}
