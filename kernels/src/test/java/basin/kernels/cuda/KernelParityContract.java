@@ -3,7 +3,7 @@ package basin.kernels.cuda;
 import basin.kernels.Backend;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
-import basin.kernels.CounterRng;
+import basin.kernels.Window2d;
 import basin.kernels.cpu.CpuBackend;
 import jcuda.Pointer;
 import org.junit.jupiter.api.Test;
@@ -16,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Every kernel, through its {@link CudaKernels} wrapper, against an oracle: the CPU backend for
- * the kernels behind Backend methods, the plain loops of {@link ReferenceKernels} and
- * {@link CounterRng} for the layer kernels (im2col/col2im, max-pool, BatchNorm, dropout, axis
- * swap). Run on the GPU ({@link CudaKernelsParityTest}) and on the host emulation of the same CUDA
- * source ({@link EmulatedKernelsTest}). Tolerances: exact for data movement (im2col, pooling values
- * and indices, gather, swap), for single IEEE operations and for the dropout mask; float32
- * rounding of short sums (col2im, pool scatter: at most KH·KW terms) against float64 sums; 2⁻²²
- * relative for float64 statistics rounded once to float32; one ulp where a float64 exp or log is
- * rounded once on both sides (their libraries may differ in the last double bit).
+ * the kernels behind Backend methods, the float64 loops of {@link ReferenceKernels} for the
+ * BatchNorm kernels, which have no Backend method. Run on the GPU ({@link CudaKernelsParityTest})
+ * and on the host emulation of the same CUDA source ({@link EmulatedKernelsTest}). Tolerances:
+ * exact for data movement (im2col, pooling values and indices, gather, transpose), for single
+ * IEEE operations, for sums done in the CPU's order (scatterAdd) and for the dropout mask; float32
+ * rounding of short sums (col2im: at most KH·KW terms); 2⁻²² relative for float64 statistics
+ * rounded once to float32; one ulp where a float64 exp or log is rounded once on both sides
+ * (their libraries may differ in the last double bit).
  */
 abstract class KernelParityContract {
 
@@ -45,12 +45,13 @@ abstract class KernelParityContract {
     private Device d;
     private final Backend cpu = CpuBackend.get();
 
-    private static final ConvGeometry[] GEOMETRIES = {
-        new ConvGeometry(2, 3, 9, 7, 3, 3, 1, 1, 1, 1),    // "same" 3×3
-        new ConvGeometry(3, 2, 11, 10, 3, 3, 1, 1, 2, 2),  // strided, odd sizes
-        new ConvGeometry(1, 5, 8, 8, 2, 2, 0, 0, 2, 2),    // the usual 2×2 pooling
-        new ConvGeometry(2, 1, 5, 13, 5, 1, 2, 0, 1, 3),   // rectangular window and stride
-        new ConvGeometry(4, 3, 7, 7, 3, 3, 1, 1, 1, 1),    // overlapping pooling windows
+    private static final Window2d[] WINDOWS = {
+        new Window2d(2, 3, 9, 7, 3, 3, 1, 1, 1, 1),    // "same" 3×3
+        new Window2d(3, 2, 11, 10, 3, 3, 2, 2, 1, 1),  // strided, odd sizes
+        new Window2d(1, 5, 8, 8, 2, 2, 2, 2, 0, 0),    // the usual 2×2 pooling
+        new Window2d(2, 1, 5, 13, 5, 1, 1, 3, 2, 0),   // rectangular window and stride
+        new Window2d(4, 3, 7, 7, 3, 3, 1, 1, 1, 1),    // overlapping pooling windows
+        new Window2d(1, 2, 5, 5, 3, 3, 3, 3, 2, 2),    // padding beyond half the window, no window wholly in it
     };
 
     @org.junit.jupiter.api.BeforeEach
@@ -176,59 +177,61 @@ abstract class KernelParityContract {
     }
 
     @Test
-    void im2colMovesEveryPixelToItsColumnAndCol2imIsItsAdjoint() {
+    void im2colAndCol2imMatchTheCpuBackend() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (ConvGeometry g : GEOMETRIES) {
-            float[] x = random(rng, (int) g.inputLength());
-            Pointer gx = d.upload(x), col = d.allocate((int) g.colLength());
-            k().im2col(gx, col, g);
-            assertArrayEquals(ReferenceKernels.im2col(x, g), d.download(col, (int) g.colLength()), "im2col " + g + " seed=" + seed);
+        for (Window2d w : WINDOWS) {
+            int colsLength = w.patchSize() * w.positions();
+            float[] x = random(rng, w.inputSize());
+            Pointer gx = d.upload(x), cols = d.allocate(colsLength);
+            k().im2col(gx, cols, w);
+            assertArrayEquals(onCpu(colsLength, t -> cpu.im2col(t[0], w, t[1]), x), d.download(cols, colsLength), "im2col " + w + " seed=" + seed);
 
-            float[] c = random(rng, (int) g.colLength());
-            Pointer gc = d.upload(c), dx = d.allocate((int) g.inputLength());
-            k().col2im(gc, dx, g);
-            double[] expected = ReferenceKernels.col2im(c, g);
-            float[] onGpu = d.download(dx, (int) g.inputLength());
-            // At most KH·KW float32 terms of magnitude ≤ 1 per pixel.
-            double tolerance = g.kh() * g.kw() * Math.pow(2, -23);
+            float[] c = random(rng, colsLength);
+            Pointer gc = d.upload(c), dx = d.allocate(w.inputSize());
+            k().col2im(gc, dx, w);
+            float[] expected = onCpu(w.inputSize(), t -> cpu.col2im(t[0], w, t[1]), c), actual = d.download(dx, w.inputSize());
+            // At most KH·KW terms of magnitude ≤ 1 per pixel, added in the same (kh, kw) order on both.
+            double tolerance = w.kernelH() * w.kernelW() * Math.pow(2, -23);
             for (int i = 0; i < expected.length; i++) {
-                assertEquals(expected[i], onGpu[i], tolerance, "col2im " + g + " pixel " + i + " seed=" + seed);
+                assertEquals(expected[i], actual[i], tolerance, "col2im " + w + " pixel " + i + " seed=" + seed);
             }
         }
     }
 
     @Test
-    void maxPoolFindsTheFirstMaximumAndItsGatherAndScatterUseThatIndex() {
+    void maxPoolAndTheGatherAndScatterOfItsIndicesMatchTheCpuBackend() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (ConvGeometry g : GEOMETRIES) {
-            float[] x = random(rng, (int) g.inputLength());
-            for (int i = 0; i < x.length; i += 5) x[i] = 0.5f;   // ties: the first in window order must win
-            float[][] expected = ReferenceKernels.maxPool(x, g);
-            int outputs = (int) g.outputPlanes();
+        for (Window2d w : WINDOWS) {
+            float[] x = random(rng, w.inputSize());
+            for (int i = 0; i < x.length; i += 5) x[i] = 0.5f;                 // ties: the first in window order wins
+            if (x.length > 40) x[37] = Float.NaN;                                // NaN wins its windows
+            int outputs = w.pooledSize(), planes = w.batch() * w.channels();
+            int planeIn = w.height() * w.width(), planeOut = w.outH() * w.outW();
+            float[] expectedY = new float[outputs], expectedIdx = new float[outputs];
+            Buffer cx = cpu.allocate(x.length), cy = cpu.allocate(outputs), ci = cpu.allocate(outputs);
+            cpu.copyIn(x, 0, cx);
+            cpu.maxPool2d(cx, w, cy, ci);
+            cpu.copyOut(cy, expectedY, 0);
+            cpu.copyOut(ci, expectedIdx, 0);
             Pointer gx = d.upload(x), y = d.allocate(outputs), idx = d.allocate(outputs);
-            k().maxPool(gx, y, idx, g);
-            assertArrayEquals(expected[0], d.download(y, outputs), "max-pool values " + g + " seed=" + seed);
-            assertArrayEquals(expected[1], d.download(idx, outputs), "max-pool indices " + g + " seed=" + seed);
+            k().maxPool2d(gx, y, idx, w);
+            assertArrayEquals(expectedY, d.download(y, outputs), "max-pool values " + w + " seed=" + seed);
+            assertArrayEquals(expectedIdx, d.download(idx, outputs), "max-pool indices " + w + " seed=" + seed);
 
             float[] tangent = random(rng, x.length);
-            Pointer gt = d.upload(tangent), gathered = d.allocate(outputs);
-            k().maxPoolGather(gt, idx, gathered, g);
-            float[] expectedGather = new float[outputs];
-            int ohw = g.oh() * g.ow(), hw = g.h() * g.w();
-            for (int j = 0; j < outputs; j++) expectedGather[j] = tangent[(j / ohw) * hw + (int) expected[1][j]];
-            assertArrayEquals(expectedGather, d.download(gathered, outputs), "max-pool gather " + g + " seed=" + seed);
+            Pointer gathered = d.allocate(outputs);
+            k().gather(d.upload(tangent), idx, gathered, planes, planeIn, planeOut);
+            assertArrayEquals(onCpu(outputs, t -> cpu.gather(t[0], t[1], planes, planeIn, planeOut, t[2]), tangent, expectedIdx),
+                    d.download(gathered, outputs), "gather " + w + " seed=" + seed);
 
             float[] dy = random(rng, outputs);
-            Pointer gdy = d.upload(dy), dx = d.allocate(x.length);
-            k().maxPoolScatter(gdy, idx, dx, g);
-            float[] expectedScatter = ReferenceKernels.maxPoolScatter(dy, expected[1], g);
-            float[] onGpu = d.download(dx, x.length);
-            double tolerance = g.kh() * g.kw() * Math.pow(2, -23);
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(expectedScatter[i], onGpu[i], tolerance, "max-pool scatter " + g + " pixel " + i + " seed=" + seed);
-            }
+            Pointer dx = d.upload(random(rng, x.length));                      // overwritten, not added to
+            k().scatterAdd(d.upload(dy), idx, dx, planes, planeIn, planeOut);
+            // The same additions in the same order on both: bit for bit.
+            assertArrayEquals(onCpu(x.length, t -> cpu.scatterAdd(t[0], t[1], planes, planeIn, planeOut, t[2]), dy, expectedIdx),
+                    d.download(dx, x.length), "scatterAdd " + w + " seed=" + seed);
         }
     }
 
@@ -297,30 +300,36 @@ abstract class KernelParityContract {
     }
 
     @Test
-    void dropoutMaskIsTheCpuCounterRngMaskBitForBit() {
+    void dropoutMaskIsTheCpuMaskBitForBit() {
         long seed = Gpu.seed();
-        for (int n : new int[] {1, 3, 4, 5, 1001, largestDropoutMask()}) {
-            for (float keep : new float[] {0.5f, 0.9f, 1f}) {
-                float[] expected = new float[n];
-                CounterRng.dropoutMask(seed, keep, expected);
+        for (int n : new int[] {1, 3, 1001, largestDropoutMask()}) {
+            for (float p : new float[] {0f, 0.1f, 0.5f, 0.999f}) {
+                long threshold = Math.round(p * (double) (1 << 24));
                 Pointer mask = d.allocate(n);
-                k().dropoutMask(mask, n, seed, keep);
-                assertArrayEquals(expected, d.download(mask, n), "dropout n=" + n + " keep=" + keep + " seed=" + seed);
+                k().dropoutMask(mask, n, seed, threshold, 1f / (1f - p));
+                assertArrayEquals(onCpu(n, t -> cpu.dropoutMask(seed, p, t[0])), d.download(mask, n), "dropout n=" + n + " p=" + p + " seed=" + seed);
             }
         }
     }
 
     @Test
-    void swapLeadingAxesTurnsTheConvolutionGemmResultIntoNchw() {
+    void transposeAndRsqrtMatchTheCpuBackend() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        int a = 5, b = 3, p = 49;
-        float[] x = random(rng, a * b * p), expected = new float[x.length];
-        for (int i = 0; i < a; i++) for (int j = 0; j < b; j++) for (int k = 0; k < p; k++) expected[(j * a + i) * p + k] = x[(i * b + j) * p + k];
-        Pointer gx = d.upload(x), out = d.allocate(x.length), back = d.allocate(x.length);
-        k().swapLeadingAxes(gx, out, a, b, p);
-        assertArrayEquals(expected, d.download(out, x.length), "swap seed=" + seed);
-        k().swapLeadingAxes(out, back, b, a, p);
-        assertArrayEquals(x, d.download(back, x.length), "swap back seed=" + seed);
+        for (int[] s : new int[][] {{1, 1, 1, 1}, {1, 5, 3, 49}, {2, 33, 17, 1}, {3, 4, 5, 6}}) {
+            int outer = s[0], rows = s[1], cols = s[2], inner = s[3], n = outer * rows * cols * inner;
+            float[] x = random(rng, n);
+            Pointer gx = d.upload(x), out = d.allocate(n), back = d.allocate(n);
+            k().transpose(gx, out, outer, rows, cols, inner);
+            assertArrayEquals(onCpu(n, t -> cpu.transpose(t[0], outer, rows, cols, inner, t[1]), x), d.download(out, n),
+                    "transpose " + java.util.Arrays.toString(s) + " seed=" + seed);
+            k().transpose(out, back, outer, cols, rows, inner);
+            assertArrayEquals(x, d.download(back, n), "transpose back " + java.util.Arrays.toString(s) + " seed=" + seed);
+        }
+        float[] positive = random(rng, 1001);
+        for (int i = 0; i < positive.length; i++) positive[i] = Math.abs(positive[i]) * 100;   // zeros give +inf on both
+        Pointer out = d.allocate(positive.length);
+        k().rsqrt(d.upload(positive), out, positive.length);
+        assertArrayEquals(onCpu(positive.length, t -> cpu.rsqrt(t[0], t[1]), positive), d.download(out, positive.length), "rsqrt seed=" + seed);
     }
 }
