@@ -71,6 +71,9 @@ public final class CudaBackend implements Backend {
             unavailable = e;
         } catch (CudaException | java.io.UncheckedIOException e) {
             unavailable = new CudaUnavailableException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Anything else while opening the device is still a reason to fall back, never a crash of --device auto.
+            unavailable = new CudaUnavailableException("opening the device failed: " + e, e);
         } catch (LinkageError e) {
             // JCuda's classes or native libraries did not load: a missing libcuda.so.1 shows here.
             unavailable = new CudaUnavailableException(CudaContext.nativeLoadReason(e), e);
