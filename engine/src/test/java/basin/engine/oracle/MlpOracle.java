@@ -119,6 +119,19 @@ public final class MlpOracle {
     }
 
     /** Fills out[l] with the pre-activation of layer l (out[0] = x); returns nothing else. */
+    /**
+     * The smallest |pre-activation| of any hidden ReLU over the batch. Finite differences are only
+     * valid while no pre-activation changes sign inside the stencil: across a kink the loss has no
+     * second derivative, and a second difference there measures the jump in slope divided by h.
+     */
+    public double smallestHiddenPreactivation(double[] theta) {
+        double[][] z = new double[widths.length][];
+        forward(theta, z);
+        double smallest = Double.POSITIVE_INFINITY;
+        for (int l = 1; l < widths.length - 1; l++) for (double v : z[l]) smallest = Math.min(smallest, Math.abs(v));
+        return smallest;
+    }
+
     private void forward(double[] theta, double[][] out) {
         out[0] = x;
         int offset = 0;

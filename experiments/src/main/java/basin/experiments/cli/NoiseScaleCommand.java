@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** {@code basin probe noise-scale}: the gradient noise scale from per-batch gradients (McCandlish et al. 2018). */
 @Command(name = "noise-scale", mixinStandardHelpOptions = true,
-        description = "Gradient noise scale from per-batch gradients: ‖E g‖²/(E‖g‖² − ‖E g‖²) and B_simple = tr Σ/‖G‖².")
+        description = {"Gradient noise scale from per-batch gradients: ‖E g‖²/(E‖g‖² − ‖E g‖²) and B_simple = tr Σ/‖G‖².",
+                "The gradients are of the chosen split: pass --split train for the training gradients SGD sees."})
 public final class NoiseScaleCommand extends LandscapeCommand {
 
     @Option(names = "--gradient-batch", defaultValue = "128", description = "Examples per batch gradient B (default: ${DEFAULT-VALUE}).")
