@@ -122,7 +122,7 @@ public final class CudaBackend implements Backend {
         CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
 
-    /** The kernels, for the layers whose Backend methods take their conventions (convolution, pooling, BatchNorm, dropout). */
+    /** The kernels beyond the Backend methods (the BatchNorm statistics and backward), with {@link #pointer} for their arguments. */
     public CudaKernels kernels() {
         makeCurrent();
         return kernels;
