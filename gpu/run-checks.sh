@@ -12,7 +12,8 @@ set -uo pipefail
 bundle=$(cd "$(dirname "$0")" && pwd)
 out=${1:?OUT_DIR}; quick=${2:-}
 mkdir -p "$out"
-java=("$bundle/jre/bin/java" --add-modules jdk.incubator.vector -Xmx16g -Dbasin.cache="$out/cache")
+# The cuBLAS forwarding library is built into a cache outside OUT_DIR, which keeps only the logs.
+java=("$bundle/jre/bin/java" --add-modules jdk.incubator.vector -Xmx16g -Dbasin.cache="${TMPDIR:-/tmp}/basin-cache")
 cp="$bundle/lib/*"
 rc=0
 
