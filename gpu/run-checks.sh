@@ -12,7 +12,8 @@ set -uo pipefail
 bundle=$(cd "$(dirname "$0")" && pwd)
 out=${1:?OUT_DIR}; quick=${2:-}
 mkdir -p "$out"
-java=("$bundle/jre/bin/java" --add-modules jdk.incubator.vector -Xmx16g -Dbasin.cache="$out/cache")
+# The cuBLAS forwarding library is built into a cache outside OUT_DIR, which keeps only the logs.
+java=("$bundle/jre/bin/java" --add-modules jdk.incubator.vector -Xmx16g -Dbasin.cache="${TMPDIR:-/tmp}/basin-cache")
 cp="$bundle/lib/*"
 rc=0
 
@@ -25,6 +26,7 @@ echo "== CUDA tests" | tee "$out/tests.txt"
     --select-class basin.kernels.cuda.CudaBackendParityTest --select-class basin.kernels.cuda.CudaKernelsParityTest \
     --select-class basin.kernels.cuda.KernelLaunchContractTest --select-class basin.kernels.cuda.PtxSourceTest \
     --select-class basin.kernels.DevicesTest --select-class basin.engine.nn.CudaHvpParityTest \
+    --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.experiments.cli.DeviceOptionsTest \
     --reports-dir "$out/junit") 2>&1 | tee -a "$out/tests.txt" || rc=1
 
 echo "== device selection" | tee "$out/cli.txt"

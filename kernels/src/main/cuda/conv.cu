@@ -12,6 +12,7 @@
 //    input gradient is col2im(weight^T . dy_col).
 //  - Max-pool indices are plane-local: idx = h*W + w within the (n, c) plane, stored as a float
 //    (exact below 2^24, which the launcher checks), as PyTorch's max_pool2d returns them.
+// These are the conventions of Backend.im2col, col2im, maxPool2d, gather and scatterAdd (Window2d).
 #include "common.cuh"
 
 extern "C" __global__ void im2col_f32(const float* x, float* col,
@@ -28,7 +29,8 @@ extern "C" __global__ void im2col_f32(const float* x, float* col,
 }
 
 // dx[n, c, h, w] = sum of col[(c, kh, kw), (n, oh, ow)] over the windows that cover (h, w).
-// One thread per input element gathers its terms in a fixed order: no atomics, deterministic.
+// One thread per input element gathers its terms in (kh, kw) order, the order the CPU adds them:
+// no atomics, deterministic.
 extern "C" __global__ void col2im_f32(const float* col, float* dx,
                                       int N, int C, int H, int W, int KH, int KW,
                                       int padH, int padW, int strideH, int strideW, int OH, int OW) {
@@ -56,8 +58,10 @@ extern "C" __global__ void col2im_f32(const float* col, float* dx,
     }
 }
 
-// y[p, oh, ow] = max of x[p, h, w] over the window (padding never wins); idx[p, oh, ow] = h*W + w
-// of the first maximum in row-major window order. p runs over the N*C planes.
+// y[p, oh, ow] = max of x[p, h, w] over the window's in-image part; idx[p, oh, ow] = h*W + w of the
+// first maximum in row-major window order, or of the first NaN (NaN wins, as in PyTorch). p runs
+// over the N*C planes. A window with no in-image element (possible only with padding larger than
+// half the window, which PyTorch refuses) gives -inf at its clamped top-left corner, as on the CPU.
 extern "C" __global__ void max_pool2d_f32(const float* x, float* y, float* idx,
                                           int planes, int H, int W, int KH, int KW,
                                           int padH, int padW, int strideH, int strideW, int OH, int OW) {
@@ -65,17 +69,19 @@ extern "C" __global__ void max_pool2d_f32(const float* x, float* y, float* idx,
         int ow = (int)(o % OW), oh = (int)((o / OW) % OH);
         long long p = o / ((long long)OW * OH);
         const float* plane = x + p * H * W;
+        int h0 = max(0, oh * strideH - padH), h1 = min(H, oh * strideH - padH + KH);
+        int w0 = max(0, ow * strideW - padW), w1 = min(W, ow * strideW - padW + KW);
         float best = -INFINITY;
-        int bestAt = -1;
-        for (int kh = 0; kh < KH; kh++) {
-            int h = oh * strideH - padH + kh;
-            if (h < 0 || h >= H) continue;
-            for (int kw = 0; kw < KW; kw++) {
-                int w = ow * strideW - padW + kw;
-                if (w < 0 || w >= W) continue;
+        int bestAt = h0 * W + w0;
+        bool nan = false;
+        for (int h = h0; h < h1 && !nan; h++) {
+            for (int w = w0; w < w1; w++) {
                 float v = plane[h * W + w];
-                // NaN wins (and stays), as in PyTorch: a NaN input must not be hidden by pooling.
-                if (bestAt < 0 || v > best || (v != v && best == best)) { best = v; bestAt = h * W + w; }
+                if (v > best || v != v) {
+                    best = v;
+                    bestAt = h * W + w;
+                    if (v != v) { nan = true; break; }
+                }
             }
         }
         y[o] = best;
@@ -83,38 +89,27 @@ extern "C" __global__ void max_pool2d_f32(const float* x, float* y, float* idx,
     }
 }
 
-// out[p, j] = x[p, idx[p, j]]: the pooled value of another tensor at the saved positions. This is
-// the tangent (JVP) of max-pool: the maximum's position does not move under a small change.
-extern "C" __global__ void max_pool2d_gather_f32(const float* x, const float* idx, float* out,
-                                                 int planes, int HW, int OHW) {
-    GRID_STRIDE(o, (long long)planes * OHW) {
-        long long p = o / OHW;
-        out[o] = x[p * HW + (int)idx[o]];
+// y[p, j] = x[p, index[p, j]] with x viewed as [planes, planeIn] and y, index as [planes, planeOut].
+// With max-pool's indices it pools any tensor shaped like the input at the primal's maxima (the
+// tangent, JVP, of max-pool).
+extern "C" __global__ void gather_planes_f32(const float* x, const float* index, float* y,
+                                             int planes, int planeIn, int planeOut) {
+    GRID_STRIDE(o, (long long)planes * planeOut) {
+        long long p = o / planeOut;
+        y[o] = x[p * planeIn + (int)index[o]];
     }
 }
 
-// dx[p, h, w] = sum of dy[p, j] over the outputs j whose saved index is h*W + w: the adjoint of
-// the gather, i.e. the VJP of max-pool. One thread per input element scans the windows that can
-// contain it, so overlapping windows need no atomics and the sum order is fixed.
-extern "C" __global__ void max_pool2d_scatter_f32(const float* dy, const float* idx, float* dx,
-                                                  int planes, int H, int W, int KH, int KW,
-                                                  int padH, int padW, int strideH, int strideW,
-                                                  int OH, int OW) {
-    GRID_STRIDE(i, (long long)planes * H * W) {
-        int w = (int)(i % W), h = (int)((i / W) % H);
-        long long p = i / ((long long)W * H);
-        float self = (float)(h * W + w);
-        // Output rows whose window covers h: oh*strideH - padH <= h <= oh*strideH - padH + KH - 1.
-        int ohLo = max(0, (h + padH - KH + strideH) / strideH);
-        int ohHi = min(OH - 1, (h + padH) / strideH);
-        int owLo = max(0, (w + padW - KW + strideW) / strideW);
-        int owHi = min(OW - 1, (w + padW) / strideW);
-        float acc = 0.f;
-        for (int oh = ohLo; oh <= ohHi; oh++)
-            for (int ow = owLo; ow <= owHi; ow++) {
-                long long o = (p * OH + oh) * OW + ow;
-                if (idx[o] == self) acc += dy[o];
-            }
-        dx[i] = acc;
+// The adjoint of gather_planes_f32: x[p] = 0, then x[p, index[p, j]] += y[p, j] for j = 0, 1, ...
+// in order. One thread per plane does its plane's sums in that order: no atomics, and the same
+// rounding as the CPU. (Max-pool's VJP; planes = N*C gives thousands of threads.)
+extern "C" __global__ void scatter_add_planes_f32(const float* y, const float* index, float* x,
+                                                  int planes, int planeIn, int planeOut) {
+    GRID_STRIDE(p, (long long)planes) {
+        float* dst = x + p * planeIn;
+        const float* src = y + p * planeOut;
+        const float* at = index + p * planeOut;
+        for (int i = 0; i < planeIn; i++) dst[i] = 0.f;
+        for (int j = 0; j < planeOut; j++) dst[(int)at[j]] += src[j];
     }
 }

@@ -38,6 +38,12 @@ extern "C" __global__ void positive_mask_f32(const float* x, float* out, long lo
     GRID_STRIDE(i, n) out[i] = x[i] > 0.f ? 1.f : 0.f;
 }
 
+// out = 1/sqrt(x), in double and rounded once, as the CPU computes (float) (1.0 / Math.sqrt(x)):
+// double sqrt and division are correctly rounded on the GPU too, so the results agree bit for bit.
+extern "C" __global__ void rsqrt_f32(const float* x, float* out, long long n) {
+    GRID_STRIDE(i, n) out[i] = (float)(1.0 / sqrt((double)x[i]));
+}
+
 // out = exp(x), in double and rounded once, as the CPU computes (float) Math.exp(x).
 extern "C" __global__ void exp_f32(const float* x, float* out, long long n) {
     GRID_STRIDE(i, n) out[i] = (float)exp((double)x[i]);

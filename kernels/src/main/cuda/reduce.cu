@@ -87,15 +87,16 @@ extern "C" __global__ void log_softmax_rows_f32(const float* x, float* out, long
     for (long long c = threadIdx.x; c < cols; c += blockDim.x) dst[c] = row[c] - logZ;
 }
 
-// out[b, a, p] = x[a, b, p]: swaps the two leading axes of an [A, B, P] tensor. Turns the
-// [C_out, N, OH*OW] result of one im2col GEMM into NCHW [N, C_out, OH*OW], and back (for the
-// backward pass, call it with A and B exchanged).
-extern "C" __global__ void swap_leading_axes_f32(const float* x, float* out,
-                                                 long long A, long long B, long long P) {
-    GRID_STRIDE(idx, A * B * P) {
-        long long p = idx % P;
-        long long b = (idx / P) % B;
-        long long a = idx / (P * B);
-        out[(b * A + a) * P + p] = x[idx];
+// out[o, c, r, i] = x[o, r, c, i]: swaps the middle axes of x viewed as [outer, rows, cols, inner].
+// With outer = inner = 1 it is the matrix transpose; a convolution uses it to turn one im2col GEMM's
+// [C_out, N, OH*OW] into NCHW [N, C_out, OH*OW] and back. out must not alias x.
+extern "C" __global__ void transpose_f32(const float* x, float* out,
+                                         long long outer, long long rows, long long cols, long long inner) {
+    GRID_STRIDE(idx, outer * rows * cols * inner) {
+        long long i = idx % inner;
+        long long c = (idx / inner) % cols;
+        long long r = (idx / (inner * cols)) % rows;
+        long long o = idx / (inner * cols * rows);
+        out[((o * cols + c) * rows + r) * inner + i] = x[idx];
     }
 }

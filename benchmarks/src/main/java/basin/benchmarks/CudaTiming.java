@@ -8,6 +8,8 @@ import basin.engine.nn.Mlp;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
+import basin.engine.nn.spec.ModelSpec;
+import basin.engine.nn.spec.StudyModels;
 import basin.kernels.Backend;
 import basin.kernels.Buffer;
 import basin.kernels.cpu.CpuBackend;
@@ -27,7 +29,9 @@ import java.util.SplittableRandom;
  *   <li>SGEMM TFLOP/s (2mnk flops per call) for square sizes and the MLP's layer shapes, with TF32
  *       off (the default, full float32) and on;</li>
  *   <li>gradients and HVPs per second of the 784-256-10 MLP's mean cross-entropy, batch 128 and
- *       1024, with the CPU backend's numbers beside them.</li>
+ *       1024, with the CPU backend's numbers beside them;</li>
+ *   <li>the same for the study models (the CNNs, SimpleResNet, ResNet-20) at batch 128, in eval mode
+ *       as the probes use them, on CUDA only (the CPU takes seconds per HVP there).</li>
  * </ul>
  * Inputs are random (never zeros), every timing follows a warm-up, and each case repeats until at
  * least half a second of device time has passed. Usage: {@code CudaTiming [--no-cpu]}.
@@ -56,6 +60,36 @@ public final class CudaTiming {
             mlp(gpu, batch);
             if (withCpu) mlp(CpuBackend.get(), batch);
         }
+        System.out.println();
+        System.out.println("| study model (batch 128, eval) | parameters | gradients/s | HVPs/s | HVP / gradient |");
+        System.out.println("|---|---|---|---|---|");
+        study(gpu, "noise-regimes CNN", StudyModels.noiseRegimesCnn());
+        study(gpu, "mlp-vs-cnn CNN", StudyModels.mlpVsCnnCnn());
+        study(gpu, "vanilla CNN (CIFAR)", StudyModels.vanillaCnn());
+        study(gpu, "SimpleResNet", StudyModels.simpleResNet());
+        study(gpu, "ResNet-20", StudyModels.resnet20());
+    }
+
+    private static void study(CudaBackend gpu, String name, String spec) {
+        SplittableRandom rng = new SplittableRandom(7);
+        Sequential model = ModelSpec.parse(spec);
+        ParamVector theta = model.initialParameters(gpu, 1);
+        ParamVector v = ParamVector.gaussian(gpu, model.layout(), rng);
+        ParamVector gradient = theta.zerosLike(), hv = theta.zerosLike();
+        int batch = 128, classes = model.outputShape().size();
+        int[] input = model.inputShape().dims();
+        int[] dims = new int[input.length + 1];
+        dims[0] = batch;
+        System.arraycopy(input, 0, dims, 1, input.length);
+        float[] x = new float[batch * model.inputShape().size()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        float[] t = new float[batch * classes];
+        for (int i = 0; i < batch; i++) t[i * classes + rng.nextInt(classes)] = 1f;
+        Batch data = new Batch(Tensor.fromHost(gpu, Shape.of(dims), x), Tensor.fromHost(gpu, Shape.of(batch, classes), t));
+        Objective objective = new Objective(model, Mode.EVAL);
+        double gradMs = timeMs(gpu, () -> objective.gradient(theta, data, gradient));
+        double hvpMs = timeMs(gpu, () -> objective.hvp(theta, v, data, hv, null));
+        System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f |%n", name, theta.dim(), 1000 / gradMs, 1000 / hvpMs, hvpMs / gradMs);
     }
 
     private static void gemm(CudaBackend gpu, int m, int n, int k) {

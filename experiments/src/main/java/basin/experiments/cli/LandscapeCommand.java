@@ -11,7 +11,6 @@ import basin.engine.probe.landscape.GridFile;
 import basin.engine.probe.landscape.GridLog;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -51,9 +50,18 @@ abstract class LandscapeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    final Backend backend = CpuBackend.get();
+    @Mixin
+    DeviceOptions device;
+
+    private Backend backend;
     private Sequential net;
     private Dataset dataset;
+
+    /** The backend of --device, picked (and announced) on first use. */
+    Backend backend() {
+        if (backend == null) backend = device.backend();
+        return backend;
+    }
 
     Sequential net() {
         if (net == null) net = ModelSpec.read(model);
@@ -62,7 +70,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
 
     ParamVector load(Path file) {
         try {
-            return ModelWeights.load(file, net().layout(), backend);
+            return ModelWeights.load(file, net().layout(), backend());
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -82,7 +90,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
     }
 
     DatasetLoss surface() {
-        return new DatasetLoss(net(), dataset(), batch, backend);
+        return new DatasetLoss(net(), dataset(), batch, backend());
     }
 
     int threads() {

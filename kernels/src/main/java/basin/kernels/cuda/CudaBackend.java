@@ -4,6 +4,7 @@ import basin.kernels.Arena;
 import basin.kernels.Backend;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
+import basin.kernels.Window2d;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
@@ -15,7 +16,6 @@ import jcuda.jcublas.cublasOperation;
 
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,6 +71,9 @@ public final class CudaBackend implements Backend {
             unavailable = e;
         } catch (CudaException | java.io.UncheckedIOException e) {
             unavailable = new CudaUnavailableException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Anything else while opening the device is still a reason to fall back, never a crash of --device auto.
+            unavailable = new CudaUnavailableException("opening the device failed: " + e, e);
         } catch (LinkageError e) {
             // JCuda's classes or native libraries did not load: a missing libcuda.so.1 shows here.
             unavailable = new CudaUnavailableException(CudaContext.nativeLoadReason(e), e);
@@ -119,7 +122,7 @@ public final class CudaBackend implements Backend {
         CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
 
-    /** The kernels, for the layers whose Backend methods take their conventions (convolution, pooling, BatchNorm, dropout). */
+    /** The kernels beyond the Backend methods (the BatchNorm statistics and backward), with {@link #pointer} for their arguments. */
     public CudaKernels kernels() {
         makeCurrent();
         return kernels;
@@ -196,18 +199,7 @@ public final class CudaBackend implements Backend {
         }
         makeCurrent();
         bytesToDevice.addAndGet(d.bytes());
-        synchronized (staging) {
-            for (int done = 0; done < d.length; ) {
-                int chunk = Math.min(PinnedStaging.MAX_FLOATS, d.length - done);
-                FloatBuffer host = staging.floats(chunk);
-                host.put(src, srcOffset + done, chunk);
-                CudaCheck.driver(JCudaDriver.cuMemcpyHtoDAsync(d.pointer.withByteOffset(4L * done), staging.pointer(), 4L * chunk, stream),
-                        "cuMemcpyHtoDAsync(" + chunk + " floats into " + d + ")");
-                // The staging buffer is refilled by the next chunk or call: wait until the copy has read it.
-                CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(copyIn)");
-                done += chunk;
-            }
-        }
+        staging.toDevice(src, srcOffset, d.pointer, d.length, stream);
     }
 
     @Override
@@ -218,17 +210,7 @@ public final class CudaBackend implements Backend {
         }
         makeCurrent();
         bytesToHost.addAndGet(s.bytes());
-        synchronized (staging) {
-            for (int done = 0; done < s.length; ) {
-                int chunk = Math.min(PinnedStaging.MAX_FLOATS, s.length - done);
-                FloatBuffer host = staging.floats(chunk);
-                CudaCheck.driver(JCudaDriver.cuMemcpyDtoHAsync(staging.pointer(), s.pointer.withByteOffset(4L * done), 4L * chunk, stream),
-                        "cuMemcpyDtoHAsync(" + chunk + " floats from " + s + ")");
-                CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(copyOut)");
-                host.get(dst, dstOffset + done, chunk);
-                done += chunk;
-            }
-        }
+        staging.toHost(s.pointer, dst, dstOffset, s.length, stream);
     }
 
     @Override
@@ -396,6 +378,92 @@ public final class CudaBackend implements Backend {
         kernels.logSoftmax(cx.pointer, co.pointer, rows, cols);
     }
 
+    @Override
+    public void rsqrt(Buffer x, Buffer out) {
+        CudaBuffer[] o = unary("rsqrt", x, out);
+        kernels.rsqrt(o[0].pointer, o[1].pointer, o[1].length);
+    }
+
+    @Override
+    public void transpose(Buffer x, int outer, int rows, int cols, int inner, Buffer out) {
+        CudaBuffer cx = cuda(x, "transpose"), co = cuda(out, "transpose");
+        long n = (long) outer * rows * cols * inner;
+        if (outer < 0 || rows < 0 || cols < 0 || inner < 0 || cx.length != n || co.length != n || overlap(cx, co)) {
+            throw new IllegalArgumentException(String.format(
+                    "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
+                    cx.length, co.length, outer, rows, cols, inner));
+        }
+        makeCurrent();
+        kernels.transpose(cx.pointer, co.pointer, outer, rows, cols, inner);
+    }
+
+    @Override
+    public void dropoutMask(long seed, float p, Buffer out) {
+        CudaBuffer co = cuda(out, "dropoutMask");
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
+        makeCurrent();
+        // Computed here exactly as the CPU computes them, so that both draw the same mask.
+        long threshold = Math.round(p * (double) (1 << 24));
+        float keep = 1f / (1f - p);
+        kernels.dropoutMask(co.pointer, co.length, seed, threshold, keep);
+    }
+
+    // ---- sliding windows ----------------------------------------------------------------------
+
+    @Override
+    public void im2col(Buffer x, Window2d w, Buffer cols) {
+        CudaBuffer cx = cuda(x, "im2col"), cc = cuda(cols, "im2col");
+        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException("im2col: buffers of length " + cx.length + " and " + cc.length
+                    + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] columns of " + w);
+        }
+        makeCurrent();
+        kernels.im2col(cx.pointer, cc.pointer, w);
+    }
+
+    @Override
+    public void col2im(Buffer cols, Window2d w, Buffer x) {
+        CudaBuffer cc = cuda(cols, "col2im"), cx = cuda(x, "col2im");
+        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException("col2im: buffers of length " + cc.length + " and " + cx.length
+                    + " do not hold the [" + w.patchSize() + ", " + w.positions() + "] columns and the input of " + w);
+        }
+        makeCurrent();
+        kernels.col2im(cc.pointer, cx.pointer, w);
+    }
+
+    @Override
+    public void maxPool2d(Buffer x, Window2d w, Buffer y, Buffer argmax) {
+        CudaBuffer cx = cuda(x, "maxPool2d"), cy = cuda(y, "maxPool2d"), ca = cuda(argmax, "maxPool2d");
+        if (cx.length != w.inputSize() || cy.length != w.pooledSize() || ca.length != w.pooledSize()) {
+            throw new IllegalArgumentException("maxPool2d: buffers of length " + cx.length + ", " + cy.length + ", "
+                    + ca.length + " do not hold the input and the " + w.pooledSize() + " outputs of " + w);
+        }
+        if ((long) w.height() * w.width() > (1 << 24)) {
+            throw new IllegalArgumentException("maxPool2d: planes of " + w.height() + "×" + w.width()
+                    + " pixels exceed 2^24, where float indices stop being exact");
+        }
+        requireNoWindowInPaddingOnly(w);
+        makeCurrent();
+        kernels.maxPool2d(cx.pointer, cy.pointer, ca.pointer, w);
+    }
+
+    @Override
+    public void gather(Buffer x, Buffer index, int planes, int planeIn, int planeOut, Buffer y) {
+        CudaBuffer cx = cuda(x, "gather"), ci = cuda(index, "gather"), cy = cuda(y, "gather");
+        checkPlanes("gather", cx, ci, cy, planes, planeIn, planeOut);
+        makeCurrent();
+        kernels.gather(cx.pointer, ci.pointer, cy.pointer, planes, planeIn, planeOut);
+    }
+
+    @Override
+    public void scatterAdd(Buffer y, Buffer index, int planes, int planeIn, int planeOut, Buffer x) {
+        CudaBuffer cy = cuda(y, "scatterAdd"), ci = cuda(index, "scatterAdd"), cx = cuda(x, "scatterAdd");
+        checkPlanes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
+        makeCurrent();
+        kernels.scatterAdd(cy.pointer, ci.pointer, cx.pointer, planes, planeIn, planeOut);
+    }
+
     // ---- checks -------------------------------------------------------------------------------
 
     private CudaBuffer cuda(Buffer b, String op) {
@@ -421,6 +489,32 @@ public final class CudaBackend implements Backend {
     private static void sameLength(String op, CudaBuffer a, CudaBuffer b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
+        }
+    }
+
+    /**
+     * A window lying wholly in the padding has no maximum and no index inside its plane, so a later
+     * gather or scatterAdd with that index would leave the plane (on the device: another tensor's
+     * memory). PyTorch forbids it by requiring padding ≤ kernel/2; here the exact condition is checked.
+     */
+    static void requireNoWindowInPaddingOnly(Window2d w) {
+        boolean rows = w.kernelH() <= w.padH() || (w.outH() - 1) * w.strideH() - w.padH() >= w.height();
+        boolean cols = w.kernelW() <= w.padW() || (w.outW() - 1) * w.strideW() - w.padW() >= w.width();
+        if (rows || cols) {
+            throw new IllegalArgumentException("maxPool2d: a window of " + w + " lies wholly in the padding, "
+                    + "so it has no maximum; use padding at most half the kernel, as PyTorch requires");
+        }
+    }
+
+    private static boolean overlap(CudaBuffer a, CudaBuffer b) {
+        return a.allocation == b.allocation && a.offset < b.offset + b.length && b.offset < a.offset + a.length;
+    }
+
+    private static void checkPlanes(String op, CudaBuffer x, CudaBuffer index, CudaBuffer y, int planes, int planeIn, int planeOut) {
+        if (x.length != planes * planeIn || index.length != planes * planeOut || y.length != planes * planeOut) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: buffers x=%d, index=%d, y=%d do not match [planes=%d, planeIn=%d] and [planes=%d, planeOut=%d]",
+                    op, x.length, index.length, y.length, planes, planeIn, planes, planeOut));
         }
     }
 

@@ -1,5 +1,6 @@
 package basin.kernels.cuda;
 
+import basin.kernels.Window2d;
 import jcuda.Pointer;
 
 /**
@@ -7,11 +8,11 @@ import jcuda.Pointer;
  * the shapes and index conventions of its CUDA source. Pointers are device addresses of float32
  * data (float64 where named); every method only queues work on the backend's stream.
  *
- * <p>{@link CudaBackend} uses the element-wise, broadcast and reduction wrappers for the
- * {@code Backend} methods. The convolution, pooling, BatchNorm and dropout wrappers take the
- * conventions stated in {@code conv.cu}, {@code batchnorm.cu} and {@code dropout.cu} (NCHW,
- * plane-local pooling indices, per-channel statistics over the [outer, C, inner] view, masks from
- * (seed, index)), ready for the {@code Backend} methods of those layers.
+ * <p>{@link CudaBackend} implements every {@code Backend} method with these wrappers (and cuBLAS for
+ * GEMM). The BatchNorm kernels (per-channel statistics over the [outer, C, inner] view, the
+ * normalisation, and the two backward sums and input gradient of training mode) have no
+ * {@code Backend} method yet; they are public for a fused BatchNorm to call through
+ * {@link CudaBackend#kernels()} and {@link CudaBackend#pointer}.
  */
 public final class CudaKernels {
     /** Threads per block: a multiple of the warp, and a power of two as the block reductions need. */
@@ -89,41 +90,44 @@ public final class CudaKernels {
         if (rows > 0) launcher.launch("log_softmax_rows_f32", rows, THREADS, REDUCE_SHARED, x, out, (long) cols);
     }
 
-    /** out[b, a, p] = x[a, b, p]: [C_out, N, P] from one im2col GEMM to NCHW [N, C_out, P], or back. */
-    public void swapLeadingAxes(Pointer x, Pointer out, long a, long b, long p) {
-        map("swap_leading_axes_f32", a * b * p, x, out, a, b, p);
+    /** out[o, c, r, i] = x[o, r, c, i] over [outer, rows, cols, inner]; out must not alias x. */
+    void transpose(Pointer x, Pointer out, long outer, long rows, long cols, long inner) {
+        map("transpose_f32", outer * rows * cols * inner, x, out, outer, rows, cols, inner);
     }
 
-    // ---- convolution and pooling (NCHW; see conv.cu) -------------------------------------------------
-
-    /** col[C·KH·KW, N·OH·OW] from x[N, C, H, W]; zero in the padding. */
-    public void im2col(Pointer x, Pointer col, ConvGeometry g) {
-        map("im2col_f32", g.colLength(), x, col, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(),
-                g.padH(), g.padW(), g.strideH(), g.strideW(), g.oh(), g.ow());
+    /** out = 1/√x, rounded once from float64. */
+    void rsqrt(Pointer x, Pointer out, long n) {
+        map("rsqrt_f32", n, x, out, n);
     }
 
-    /** dx[N, C, H, W] = the adjoint of {@link #im2col} applied to col; overwrites dx. */
-    public void col2im(Pointer col, Pointer dx, ConvGeometry g) {
-        map("col2im_f32", g.inputLength(), col, dx, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(),
-                g.padH(), g.padW(), g.strideH(), g.strideW(), g.oh(), g.ow());
+    // ---- sliding windows (NCHW; see conv.cu and Window2d) ---------------------------------------------
+
+    /** cols[C·KH·KW, N·OH·OW] from x[N, C, H, W]; zero in the padding. */
+    void im2col(Pointer x, Pointer cols, Window2d w) {
+        map("im2col_f32", (long) w.patchSize() * w.positions(), x, cols, w.batch(), w.channels(), w.height(), w.width(),
+                w.kernelH(), w.kernelW(), w.padH(), w.padW(), w.strideH(), w.strideW(), w.outH(), w.outW());
     }
 
-    /** y[N, C, OH, OW] = window maxima of x; idx = plane-local h·W + w of each maximum, as floats. */
-    public void maxPool(Pointer x, Pointer y, Pointer idx, ConvGeometry g) {
-        g.requirePoolable();
-        map("max_pool2d_f32", g.outputPlanes(), x, y, idx, g.n() * g.c(), g.h(), g.w(), g.kh(), g.kw(),
-                g.padH(), g.padW(), g.strideH(), g.strideW(), g.oh(), g.ow());
+    /** x[N, C, H, W] = the adjoint of {@link #im2col} applied to cols; overwrites x. */
+    void col2im(Pointer cols, Pointer x, Window2d w) {
+        map("col2im_f32", w.inputSize(), cols, x, w.batch(), w.channels(), w.height(), w.width(),
+                w.kernelH(), w.kernelW(), w.padH(), w.padW(), w.strideH(), w.strideW(), w.outH(), w.outW());
     }
 
-    /** out[p, j] = x[p, idx[p, j]]: the JVP of max-pool, gathering the tangent at the saved maxima. */
-    public void maxPoolGather(Pointer x, Pointer idx, Pointer out, ConvGeometry g) {
-        map("max_pool2d_gather_f32", g.outputPlanes(), x, idx, out, g.n() * g.c(), g.h() * g.w(), g.oh() * g.ow());
+    /** y[N, C, OH, OW] = window maxima of x; argmax = plane-local h·W + w of each maximum, as floats. */
+    void maxPool2d(Pointer x, Pointer y, Pointer argmax, Window2d w) {
+        map("max_pool2d_f32", w.pooledSize(), x, y, argmax, w.batch() * w.channels(), w.height(), w.width(),
+                w.kernelH(), w.kernelW(), w.padH(), w.padW(), w.strideH(), w.strideW(), w.outH(), w.outW());
     }
 
-    /** dx[p, h·W + w] = Σ dy[p, j] over the j whose saved index is h·W + w: the VJP of max-pool; overwrites dx. */
-    public void maxPoolScatter(Pointer dy, Pointer idx, Pointer dx, ConvGeometry g) {
-        map("max_pool2d_scatter_f32", g.inputLength(), dy, idx, dx, g.n() * g.c(), g.h(), g.w(), g.kh(), g.kw(),
-                g.padH(), g.padW(), g.strideH(), g.strideW(), g.oh(), g.ow());
+    /** y[p, j] = x[p, index[p, j]] over [planes, planeIn] → [planes, planeOut]. */
+    void gather(Pointer x, Pointer index, Pointer y, int planes, int planeIn, int planeOut) {
+        map("gather_planes_f32", (long) planes * planeOut, x, index, y, planes, planeIn, planeOut);
+    }
+
+    /** x[p] = 0, then x[p, index[p, j]] += y[p, j] in order of j: the adjoint of {@link #gather}. */
+    void scatterAdd(Pointer y, Pointer index, Pointer x, int planes, int planeIn, int planeOut) {
+        map("scatter_add_planes_f32", planes, y, index, x, planes, planeIn, planeOut);
     }
 
     // ---- BatchNorm (training mode, per channel c of [outer, C, inner]; see batchnorm.cu) ----------
@@ -158,11 +162,10 @@ public final class CudaKernels {
     // ---- dropout -------------------------------------------------------------------------------------
 
     /**
-     * mask[i] = 1/keep when the counter-based uniform u(seed, i) &lt; keep, else 0; the same mask as
-     * {@code basin.kernels.CounterRng.dropoutMask} on the CPU.
+     * out[i] = 0 where splitmix64(seed + (i+1)·φ) ≫ 40 &lt; threshold, else keep: Backend.dropoutMask
+     * with threshold = round(p·2²⁴) and keep = 1/(1 − p), both computed by the caller.
      */
-    public void dropoutMask(Pointer mask, long n, long seed, float keep) {
-        if (!(keep > 0f && keep <= 1f)) throw new IllegalArgumentException("dropoutMask: keep probability " + keep + " is not in (0, 1]");
-        map("dropout_mask_f32", n, mask, n, seed, keep);
+    void dropoutMask(Pointer out, long n, long seed, long threshold, float keep) {
+        map("dropout_mask_f32", n, out, n, seed, threshold, keep);
     }
 }

@@ -1,6 +1,8 @@
 package basin.kernels.cuda;
 
 import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.ByteOrder;
@@ -20,6 +22,32 @@ final class PinnedStaging {
     private FloatBuffer floats;
     private int capacity;
 
+    /** Copies {@code n} floats from {@code src[srcOffset...]} to the device, through the staging buffer, and waits. */
+    synchronized void toDevice(float[] src, int srcOffset, CUdeviceptr dst, int n, CUstream stream) {
+        for (int done = 0; done < n; ) {
+            int chunk = Math.min(MAX_FLOATS, n - done);
+            floats(chunk).put(src, srcOffset + done, chunk);
+            CudaCheck.driver(JCudaDriver.cuMemcpyHtoDAsync(dst.withByteOffset(4L * done), host, 4L * chunk, stream),
+                    "cuMemcpyHtoDAsync(" + chunk + " floats)");
+            // The next chunk or call refills the staging buffer: wait until this copy has read it.
+            CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(after a copy to the device)");
+            done += chunk;
+        }
+    }
+
+    /** Copies {@code n} floats from the device into {@code dst[dstOffset...]}, through the staging buffer. */
+    synchronized void toHost(CUdeviceptr src, float[] dst, int dstOffset, int n, CUstream stream) {
+        for (int done = 0; done < n; ) {
+            int chunk = Math.min(MAX_FLOATS, n - done);
+            FloatBuffer staged = floats(chunk);
+            CudaCheck.driver(JCudaDriver.cuMemcpyDtoHAsync(host, src.withByteOffset(4L * done), 4L * chunk, stream),
+                    "cuMemcpyDtoHAsync(" + chunk + " floats)");
+            CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(after a copy to the host)");
+            staged.get(dst, dstOffset + done, chunk);
+            done += chunk;
+        }
+    }
+
     /** A pinned view of at least {@code n} floats (n ≤ {@link #MAX_FLOATS}), grown when needed. */
     FloatBuffer floats(int n) {
         if (n > capacity) {
@@ -33,11 +61,6 @@ final class PinnedStaging {
         }
         floats.clear();
         return floats;
-    }
-
-    /** The pinned memory's address, for {@code cuMemcpy*Async}. */
-    Pointer pointer() {
-        return host;
     }
 
     void free() {

@@ -273,6 +273,68 @@ class CudaBackendParityTest {
         assertArrayEquals(new float[] {3, 6, 9, 12}, download(gpu, c2));
     }
 
+    /** Runs op on both backends over copies of the same inputs; returns {cpu output, cuda output}. */
+    private static float[][] both(int outLength, java.util.function.BiConsumer<Backend, Buffer[]> op, float[]... inputs) {
+        float[][] results = new float[2][];
+        Backend[] backends = {cpu, gpu};
+        for (int k = 0; k < 2; k++) {
+            Backend b = backends[k];
+            Buffer[] buffers = new Buffer[inputs.length + 1];
+            for (int i = 0; i < inputs.length; i++) {
+                buffers[i] = b.allocate(inputs[i].length);
+                b.copyIn(inputs[i], 0, buffers[i]);
+            }
+            buffers[inputs.length] = b.allocate(outLength);
+            op.accept(b, buffers);
+            results[k] = new float[outLength];
+            b.copyOut(buffers[inputs.length], results[k], 0);
+        }
+        return results;
+    }
+
+    @Test
+    void layerMethodsMatchTheCpuBitForBit() {
+        long seed = Gpu.seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] positive = random(rng, 1_000_003);
+        for (int i = 0; i < positive.length; i++) positive[i] = Math.abs(positive[i]) + 1e-3f;
+        float[][] r = both(positive.length, (b, t) -> b.rsqrt(t[0], t[1]), positive);
+        assertClose("rsqrt seed=" + seed, r[0], r[1], 0);
+
+        float[] x = random(rng, 3 * 64 * 17 * 5);
+        r = both(x.length, (b, t) -> b.transpose(t[0], 3, 64, 17, 5, t[1]), x);
+        assertClose("transpose seed=" + seed, r[0], r[1], 0);
+
+        for (float p : new float[] {0f, 0.2f, 0.5f}) {
+            r = both(1_000_003, (b, t) -> b.dropoutMask(seed, p, t[0]));
+            assertClose("dropoutMask p=" + p + " seed=" + seed, r[0], r[1], 0);
+        }
+
+        basin.kernels.Window2d w = new basin.kernels.Window2d(8, 3, 31, 29, 3, 3, 2, 2, 1, 1);
+        float[] image = random(rng, w.inputSize());
+        r = both(w.patchSize() * w.positions(), (b, t) -> b.im2col(t[0], w, t[1]), image);
+        assertClose("im2col " + w + " seed=" + seed, r[0], r[1], 0);
+        float[] cols = random(rng, w.patchSize() * w.positions());
+        r = both(w.inputSize(), (b, t) -> b.col2im(t[0], w, t[1]), cols);
+        assertClose("col2im " + w + " seed=" + seed, r[0], r[1], 0);   // the same sums in the same order
+
+        float[][] pooled = both(w.pooledSize(), (b, t) -> b.maxPool2d(t[0], w, b.allocate(w.pooledSize()), t[1]), image);
+        assertClose("maxPool2d indices " + w + " seed=" + seed, pooled[0], pooled[1], 0);
+        int planes = w.batch() * w.channels(), planeIn = w.height() * w.width(), planeOut = w.outH() * w.outW();
+        r = both(w.pooledSize(), (b, t) -> b.gather(t[0], t[1], planes, planeIn, planeOut, t[2]), image, pooled[0]);
+        assertClose("gather " + w + " seed=" + seed, r[0], r[1], 0);
+        float[] dy = random(rng, w.pooledSize());
+        r = both(w.inputSize(), (b, t) -> b.scatterAdd(t[0], t[1], planes, planeIn, planeOut, t[2]), dy, pooled[0]);
+        assertClose("scatterAdd " + w + " seed=" + seed, r[0], r[1], 0);
+    }
+
+    @Test
+    void transposeRefusesAliasedBuffersLikeTheCpu() {
+        Buffer x = gpu.allocate(12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.transpose(x, 1, 3, 4, 1, x));
+        assertTrue(e.getMessage().startsWith("transpose: buffers of length 12 and 12 do not hold"), e.getMessage());
+    }
+
     @Test
     void slicesReadAndWriteTheirPartOfTheParent() {
         float[] x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};

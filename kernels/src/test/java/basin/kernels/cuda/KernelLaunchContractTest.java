@@ -1,5 +1,6 @@
 package basin.kernels.cuda;
 
+import basin.kernels.Window2d;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.Test;
@@ -59,18 +60,19 @@ class KernelLaunchContractTest {
         k.dot(p(), p(), 1001, p(), p());
         k.sumSquares(p(), 1001, p(), p());
         k.logSoftmax(p(), p(), 3, 10);
-        k.swapLeadingAxes(p(), p(), 4, 3, 25);
-        ConvGeometry g = new ConvGeometry(2, 3, 9, 7, 3, 3, 1, 1, 2, 2);
-        k.im2col(p(), p(), g);
-        k.col2im(p(), p(), g);
-        k.maxPool(p(), p(), p(), g);
-        k.maxPoolGather(p(), p(), p(), g);
-        k.maxPoolScatter(p(), p(), p(), g);
+        k.transpose(p(), p(), 2, 4, 3, 25);
+        k.rsqrt(p(), p(), 7);
+        Window2d w = new Window2d(2, 3, 9, 7, 3, 3, 2, 2, 1, 1);
+        k.im2col(p(), p(), w);
+        k.col2im(p(), p(), w);
+        k.maxPool2d(p(), p(), p(), w);
+        k.gather(p(), p(), p(), 6, 63, 20);
+        k.scatterAdd(p(), p(), p(), 6, 63, 20);
         k.batchNormStats(p(), p(), p(), 4, 3, 25);
         k.batchNormNormalize(p(), p(), p(), p(), p(), 1e-5f, p(), 4, 3, 25);
         k.batchNormBackwardSums(p(), p(), p(), p(), 1e-5f, p(), p(), 4, 3, 25);
         k.batchNormBackwardInput(p(), p(), p(), p(), p(), 1e-5f, p(), p(), p(), 4, 3, 25);
-        k.dropoutMask(p(), 7, 42L, 0.9f);
+        k.dropoutMask(p(), 7, 42L, 1677722L, 1.1111112f);
 
         Set<String> unlaunched = new TreeSet<>(launcher.ptx.kernels().keySet());
         unlaunched.removeAll(launcher.launched);
@@ -107,11 +109,15 @@ class KernelLaunchContractTest {
     }
 
     @Test
-    void maxPoolRefusesPaddingThatCouldFillAWholeWindow() {
-        CudaKernels k = new CudaKernels(new CheckingLauncher());
-        ConvGeometry g = new ConvGeometry(1, 1, 5, 5, 2, 2, 2, 2, 1, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.maxPool(p(), p(), p(), g));
-        assertTrue(e.getMessage().startsWith("maxPool: padding 2×2 exceeds half the window 2×2"), e.getMessage());
+    void maxPoolRefusesAWindowLyingWhollyInThePaddingAndAcceptsLargePaddingOtherwise() {
+        // 4×4 input, 2×2 window, stride 2, padding 2: the first and last windows cover padding only.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CudaBackend.requireNoWindowInPaddingOnly(new Window2d(1, 1, 4, 4, 2, 2, 2, 2, 2, 2)));
+        assertTrue(e.getMessage().startsWith("maxPool2d: a window of [1, 1, 4, 4] kernel 2×2 stride 2×2 padding 2×2 lies wholly in the padding"),
+                e.getMessage());
+        // 5×5, 3×3 window, stride 3, padding 2: windows start at −2, 1, 4 and each holds an image row.
+        CudaBackend.requireNoWindowInPaddingOnly(new Window2d(1, 1, 5, 5, 3, 3, 3, 3, 2, 2));
+        CudaBackend.requireNoWindowInPaddingOnly(new Window2d(2, 3, 8, 8, 2, 2, 2, 2, 0, 0));
     }
 
     @Test
