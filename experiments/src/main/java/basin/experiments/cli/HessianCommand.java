@@ -15,7 +15,6 @@ import basin.engine.probe.curvature.PowerIteration;
 import basin.engine.probe.curvature.SpectralDensity;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,12 +97,15 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        Backend cpu = CpuBackend.get();
+        Backend backend = device.backend();
         Sequential net = ModelSpec.read(model);
-        ParamVector theta = ModelWeights.load(weights, net.layout(), cpu);
+        ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
         HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta, d, batch);
         int p = h.dim(), m = Math.min(lanczosSteps, p);
