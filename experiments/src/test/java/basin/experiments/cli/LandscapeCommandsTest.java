@@ -147,6 +147,16 @@ class LandscapeCommandsTest {
     }
 
     @Test
+    void noiseScaleTakesTheTrainingSplitUnlessToldOtherwise() throws Exception {
+        JsonNode byDefault = run("noise-scale", "--gradient-batch", "20", "--batches", "2");
+        assertEquals("train", byDefault.get("split").asText());
+        assertTrue(byDefault.get("dataset").asText().contains("train"), byDefault.get("dataset").asText());
+        JsonNode test = run("noise-scale", "--gradient-batch", "20", "--batches", "2", "--split", "test");
+        assertEquals("test", test.get("split").asText());
+        assertTrue(!byDefault.get("noise_scale").equals(test.get("noise_scale")), byDefault + " " + test);
+    }
+
+    @Test
     void curveReportsItsBarrierBesideTheStraightLine() throws Exception {
         JsonNode o = run("curve", "--weights-b", weightsB.toString(), "--points", "5", "--curve-epochs", "1", "--curve-batch", "50",
                 "--train-limit", "200");
