@@ -19,7 +19,10 @@ class DeviceOptionsTest {
     @Test
     void everyCommandThatBuildsABackendTakesDeviceWithAutoAsTheDefault() {
         CommandLine cli = new CommandLine(new BasinCli());
-        for (List<String> path : List.of(List.of("quickstart"), List.of("train"), List.of("eval"), List.of("hvp"), List.of("probe", "lambda-max"))) {
+        List<List<String>> commands = new java.util.ArrayList<>(List.of(List.of("quickstart"), List.of("train"), List.of("eval"), List.of("hvp"),
+                List.of("probe", "lambda-max"), List.of("probe", "hessian")));
+        for (String probe : List.of("sharpness", "noise-scale", "slice1d", "slice2d", "interpolate", "curve", "weight-noise")) commands.add(List.of("probe", probe));
+        for (List<String> path : commands) {
             CommandLine command = cli;
             for (String name : path) command = command.getSubcommands().get(name);
             CommandLine.Model.OptionSpec option = command.getCommandSpec().findOption("--device");

@@ -154,6 +154,8 @@ class LandscapeCommandsTest {
         JsonNode test = run("noise-scale", "--gradient-batch", "20", "--batches", "2", "--split", "test");
         assertEquals("test", test.get("split").asText());
         assertTrue(!byDefault.get("noise_scale").equals(test.get("noise_scale")), byDefault + " " + test);
+        String help = new CommandLine(new BasinCli()).getSubcommands().get("probe").getSubcommands().get("noise-scale").getUsageMessage();
+        assertTrue(help.contains("train or test (default: train)"), help);
     }
 
     @Test
