@@ -13,6 +13,7 @@ import basin.engine.probe.curvature.HutchinsonTrace;
 import basin.engine.probe.curvature.Lanczos;
 import basin.engine.probe.curvature.PowerIteration;
 import basin.engine.probe.curvature.SpectralDensity;
+import basin.engine.probe.landscape.RunningStatistics;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
@@ -100,6 +101,8 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    private String runningStatistics;           // what the eval-mode loss reads besides θ, for the outputs
+
     @Override
     public Integer call() throws Exception {
         checkOptions();
@@ -108,6 +111,7 @@ public final class HessianCommand implements Callable<Integer> {
         ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
         HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta, d, batch);
+        runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
         ExplainTrace explainTo = explain ? new ExplainTrace(json ? System.err : System.out, topK) : null;
@@ -115,6 +119,7 @@ public final class HessianCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "model     %s%n", net);
             out.printf(Locale.ROOT, "data      %s, %d examples in %d batches of ≤ %d (mean loss over all of them)%n",
                     d.name(), h.examples(), h.batchCount(), batch);
+            out.printf(Locale.ROOT, "running statistics  %s%n", runningStatistics);
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
@@ -177,6 +182,7 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("trace_samples", traceResult != null ? traceResult.count() : null);
         o.put("effective_rank", effectiveRank);
         o.put("effective_rank_spectrum", rankSource);
+        o.put("running_statistics", runningStatistics);
         o.put("hvp_count", h.hvpCount());
         o.put("seconds", seconds);
         if (powerResult != null) {
