@@ -75,7 +75,7 @@ public final class CurveCommand extends LandscapeCommand {
         training.put("lr", lr);
         training.put("momentum", momentum);
         training.put("weight_decay", weightDecay);
-        training.put("mode", "train (BatchNorm normalises by each batch's statistics; dropout on)");
+        training.put("mode", "train (BatchNorm normalises by each batch's statistics; dropout, if any, draws masks)");
         training.put("steps", log.steps());
         training.put("epoch_losses", log.epochLosses());
         o.put("training", training);
