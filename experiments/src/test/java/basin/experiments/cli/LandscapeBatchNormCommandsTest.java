@@ -15,15 +15,10 @@ import basin.engine.train.DeviceBatches;
 import basin.engine.train.Evaluation;
 import basin.kernels.cpu.CpuBackend;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,21 +82,10 @@ class LandscapeBatchNormCommandsTest {
     }
 
     private static JsonNode run(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("probe"));
-        all.addAll(List.of(args));
+        List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--model", spec.toString(), "--weights", weightsA.toString(), "--dataset", "mnist-bundled",
-                "--data", data.toString(), "--limit", "100", "--device", "cpu", "--json"));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new BasinCli()).execute(all.toArray(new String[0]));
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(0, code, "basin " + String.join(" ", all) + " failed: " + out.toString(StandardCharsets.UTF_8));
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+                "--data", data.toString(), "--limit", "100", "--device", "cpu"));
+        return LandscapeCommandsTest.basin(all.toArray(new String[0]));
     }
 
     @Test

@@ -58,8 +58,8 @@ class LandscapeCommandsTest {
         return basin(all.toArray(new String[0]));
     }
 
-    /** {@code basin probe ARGS --json}, its output parsed. */
-    private static JsonNode basin(String... args) throws Exception {
+    /** {@code basin probe ARGS --json}, its output parsed; fails naming the command when it exits non-zero. */
+    static JsonNode basin(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("probe"));
         all.addAll(List.of(args));
         all.add("--json");
