@@ -133,6 +133,13 @@ public final class BasicBlock implements Layer {
         return stride;
     }
 
+    /** The block's BatchNorm layers in state_dict order: bn1, bn2 and, with a projection, downsample.1. */
+    public List<BatchNorm> batchNorms() {
+        List<BatchNorm> all = new ArrayList<>();
+        for (Child c : children()) if (c.layer() instanceof BatchNorm) all.add((BatchNorm) c.layer());
+        return all;
+    }
+
     /** True when the shortcut is the 1×1 projection rather than the identity. */
     public boolean projects() {
         return !shortcut.isEmpty();

@@ -29,7 +29,7 @@ public final class BatchNorm implements Layer {
     private final int channels;
     private final boolean spatial;
     private final double eps;
-    private final Double momentum;
+    private Double momentum;
     private final float[] runningMean, runningVar;
     private final long[] batchesTracked = {0};
 
@@ -138,6 +138,25 @@ public final class BatchNorm implements Layer {
     /** The momentum, or null for a cumulative average. */
     public Double momentum() {
         return momentum;
+    }
+
+    /**
+     * Sets the momentum of later training passes (null: a cumulative average), as PyTorch code sets
+     * {@code module.momentum}: {@code update_bn} sets it per batch while it recomputes the statistics
+     * and restores it after.
+     */
+    public void setMomentum(Double momentum) {
+        if (momentum != null && !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(type() + ": momentum must be in [0, 1] or null, got " + momentum);
+        }
+        this.momentum = momentum;
+    }
+
+    /** running_mean ← 0, running_var ← 1, num_batches_tracked ← 0: PyTorch's {@code reset_running_stats}. */
+    public void resetRunningStatistics() {
+        Arrays.fill(runningMean, 0f);
+        Arrays.fill(runningVar, 1f);
+        batchesTracked[0] = 0;
     }
 
     /** running_mean, the layer's own array (writes change the model). */

@@ -1,7 +1,6 @@
 package basin.experiments.cli;
 
 import basin.engine.data.Dataset;
-import basin.engine.data.Split;
 import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
@@ -12,6 +11,7 @@ import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.LinearPath;
 import basin.engine.probe.landscape.PathResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -45,21 +45,21 @@ public final class CurveCommand extends LandscapeCommand {
     @Option(names = "--save-control", description = "Write the trained control point θ_c here (safetensors).")
     Path saveControl;
 
+    @Mixin
+    StatisticsOptions statistics;
+
     @Override
     public Integer call() throws Exception {
         ParamVector a = load(weights);
         ParamVector b = loadPair(weights, weightsB, a);
-        DatasetLoss f = surface();
-        f.runningStatistics();                                             // refuse a BatchNorm model before training
-        DataOptions trainData = new DataOptions();                         // the same dataset, its training split, --train-limit not --limit
-        trainData.dataset = data.dataset;
-        trainData.folder = data.folder;
-        trainData.limit = trainLimit;
-        Dataset train = trainData.load(Split.TRAIN);
+        DatasetLoss f = pathSurface(statistics);                           // stages the statistics' data before training
+        Dataset train = trainingSplit(trainLimit);
         BezierCurve curve = BezierCurve.between(a, b);
         BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         if (!json) System.out.println("curve    training θ_c on " + train.name() + " (" + train.count() + " examples), " + epochs + " epochs…");
-        BezierCurve.TrainLog log = curve.train(new Objective(net(), Mode.EVAL), train, config);
+        // Train mode as Garipov et al.: BatchNorm normalises each batch by its own statistics; the
+        // running averages it keeps on the way go into a model of their own and are never read.
+        BezierCurve.TrainLog log = curve.train(new Objective(replica(), Mode.TRAIN), train, config);
         PathResult bent = curve.measure(f, points, threads(), GridLog.none());
         PathResult line = LinearPath.measure(f, a, b, points, threads(), GridLog.none());
         if (saveControl != null) ModelWeights.save(saveControl, curve.control(), Map.of("basin", "bezier control point"));
@@ -75,6 +75,7 @@ public final class CurveCommand extends LandscapeCommand {
         training.put("lr", lr);
         training.put("momentum", momentum);
         training.put("weight_decay", weightDecay);
+        training.put("mode", "train (BatchNorm normalises by each batch's statistics; dropout, if any, draws masks)");
         training.put("steps", log.steps());
         training.put("epoch_losses", log.epochLosses());
         o.put("training", training);

@@ -6,6 +6,7 @@ import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.LinearPath;
 import basin.engine.probe.landscape.PathResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /** {@code basin probe interpolate}: loss and accuracy along θ(α) = (1 − α) θ_A + α θ_B, with the barrier. */
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
-        description = "Linear interpolation between two models: loss, accuracy and barrier along the segment.")
+        description = {"Linear interpolation between two models: loss, accuracy and barrier along the segment.",
+                "With BatchNorm, the running statistics are recomputed at each point from the training split (--statistics-limit, --statistics-batch)."})
 public final class InterpolateCommand extends LandscapeCommand {
 
     @Option(names = "--weights-b", required = true, description = "The second model θ_B (same spec).")
@@ -25,15 +27,19 @@ public final class InterpolateCommand extends LandscapeCommand {
     @Option(names = "--out", description = "JSON Lines file the points go to as they are measured; rerunning with it resumes.")
     Path out;
 
+    @Mixin
+    StatisticsOptions statistics;
+
     @Override
     public Integer call() throws Exception {
         ParamVector a = load(weights);
         ParamVector b = loadPair(weights, weightsB, a);
-        DatasetLoss f = surface();
+        DatasetLoss f = pathSurface(statistics);
         Map<String, Object> grid = gridIdentity("interpolate");
         grid.put("weights_b", weightsB.toAbsolutePath().normalize().toString());
         grid.put("weights_b_crc32", crc32(weightsB));
         grid.put("points", points);
+        putStatistics(grid, f, statistics);
         GridLog log = gridLog(out, grid);
         PathResult path;
         try {

@@ -1,6 +1,7 @@
 package basin.experiments.cli;
 
 import basin.engine.data.Dataset;
+import basin.engine.data.Split;
 import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
@@ -9,6 +10,7 @@ import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.Directions;
 import basin.engine.probe.landscape.GridFile;
 import basin.engine.probe.landscape.GridLog;
+import basin.engine.probe.landscape.RunningStatistics;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
 import picocli.CommandLine.Mixin;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -25,7 +28,9 @@ import java.util.concurrent.Callable;
 /**
  * What every {@code basin probe} landscape command shares: the model ({@code --model SPEC.json
  * --weights W.safetensors}, and {@code --weights-b} for the second model of a pair), the data flags
- * of {@code basin eval}, the seed, the threads, and printing either a table or one JSON object.
+ * of {@code basin eval}, the device, the seed, the threads, and printing either a table or one JSON
+ * object. BatchNorm's running statistics are loaded with the weights and kept for a probe around one
+ * model; a path between models recomputes them at each point from the training split.
  */
 abstract class LandscapeCommand implements Callable<Integer> {
 
@@ -55,31 +60,54 @@ abstract class LandscapeCommand implements Callable<Integer> {
 
     private Backend backend;
     private Sequential net;
+    private String specText;
     private Dataset dataset;
 
-    /** The backend of --device, picked (and announced) on first use. */
+    /** The backend of {@code --device}, picked once. */
     Backend backend() {
         if (backend == null) backend = device.backend();
         return backend;
     }
 
+    /** The model, holding the running statistics loaded with {@code --weights}. */
     Sequential net() {
-        if (net == null) net = ModelSpec.read(model);
+        if (net == null) {
+            net = ModelSpec.read(model);
+            try {
+                specText = Files.readString(model);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            }
+        }
         return net;
     }
 
+    /** A new model of the same spec, with BatchNorm statistics of its own. */
+    Sequential replica() {
+        net();
+        return ModelSpec.parse(specText);
+    }
+
+    /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. */
     ParamVector load(Path file) {
+        return load(file, net());
+    }
+
+    private ParamVector load(Path file, Sequential into) {
         try {
-            return ModelWeights.load(file, net().layout(), backend());
+            return ModelWeights.load(file, into, backend());
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    /** The second model of a pair: same spec, so its tensors must match the first's name by name. */
+    /**
+     * The second model of a pair: same spec, so its tensors must match the first's name by name. Its
+     * BatchNorm statistics go into a model of their own and are not used: paths recompute them.
+     */
     ParamVector loadPair(Path first, Path second, ParamVector a) {
         if (second == null) throw new IllegalArgumentException("this probe needs a second model: --weights-b W.safetensors");
-        ParamVector b = load(second);
+        ParamVector b = load(second, replica());
         Directions.requireSameLayout(a.layout(), b.layout(), first.toString(), second.toString());
         return b;
     }
@@ -89,8 +117,36 @@ abstract class LandscapeCommand implements Callable<Integer> {
         return dataset;
     }
 
+    /** The loss around one model: BatchNorm statistics, if any, are the model's own at every point (as loss-landscape's). */
     DatasetLoss surface() {
         return new DatasetLoss(net(), dataset(), batch, backend());
+    }
+
+    /**
+     * The loss along a path between models: BatchNorm statistics recomputed at each point from the
+     * training split (update_bn); the plain loss for a model without BatchNorm, which loads no
+     * training data.
+     */
+    DatasetLoss pathSurface(StatisticsOptions statistics) {
+        DatasetLoss f = surface();
+        if (!f.runningStatistics().present()) return f;
+        return f.recomputingStatistics(this::replica, trainingSplit(statistics.limit), statistics.batch);
+    }
+
+    /** The training split of {@code --dataset}, its first {@code limit} examples when given (not {@code --limit}). */
+    Dataset trainingSplit(Integer limit) {
+        DataOptions train = new DataOptions();
+        train.dataset = data.dataset;
+        train.folder = data.folder;
+        train.limit = limit;
+        return train.load(Split.TRAIN);
+    }
+
+    /** What a grid file must match besides its points: how the statistics of a path were recomputed. */
+    static void putStatistics(Map<String, Object> grid, DatasetLoss f, StatisticsOptions statistics) {
+        if (!f.runningStatistics().recomputed()) return;
+        grid.put("running_statistics", f.runningStatistics().describe());
+        grid.put("statistics_batch", statistics.batch);
     }
 
     int threads() {
@@ -118,6 +174,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
         h.put("split", data.split);
         h.put("examples", dataset().count());
         h.put("mode", "eval");
+        h.put("running_statistics", RunningStatistics.of(net()).describe());     // a path replaces it with its own
         h.put("seed", seed);
         return h;
     }
@@ -145,6 +202,11 @@ abstract class LandscapeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The text output's line on BatchNorm statistics. */
+    static void printStatistics(RunningStatistics statistics) {
+        System.out.println("running statistics  " + statistics.describe());
     }
 
     void printJson(Map<String, Object> out) throws IOException {

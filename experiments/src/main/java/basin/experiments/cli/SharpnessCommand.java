@@ -86,6 +86,7 @@ public final class SharpnessCommand extends LandscapeCommand {
             return 0;
         }
         System.out.println("sharpness  " + f.describe() + ", L(θ) = " + f(random.baseLoss()));
+        printStatistics(f.runningStatistics());
         System.out.printf("random directions  ε = %s, m = %d:  S_max %s  S_mean %s  (½ε²λmax %s)%n", f(epsilon), directions,
                 f(random.max()), f(random.mean()), f(Sharpness.quadraticPrediction(epsilon, power.lambda())));
         System.out.printf("adversarial (SAM)  ρ = %s:  S_ρ %s  (‖∇L‖ %s)%n", f(rho), f(sam.sharpness()), f(sam.gradientNorm()));

@@ -54,6 +54,7 @@ public final class Slice1dCommand extends LandscapeCommand {
             printJson(o);
         } else {
             System.out.println("slice1d  " + f.describe() + "; direction " + direction.describe());
+            printStatistics(f.runningStatistics());
             System.out.printf("%10s  %12s  %9s%n", "alpha", "loss", "accuracy");
             for (int i = 0; i < a.length; i++) System.out.printf("%10s  %12s  %8.2f%%%n", f(a[i]), f(r.losses()[i]), 100 * r.accuracies()[i]);
             if (r.resumed() > 0) System.out.println(r.resumed() + " of " + a.length + " points resumed from " + out);

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * orthogonal, centred at their midpoint, with both models' coordinates in the output.
  */
 @Command(name = "slice2d", mixinStandardHelpOptions = true,
-        description = "2D loss and accuracy surface over a plane of random directions, or through two models (--weights-b).")
+        description = {"2D loss and accuracy surface over a plane of random directions, or through two models (--weights-b).",
+                "BatchNorm statistics: the model's own around one model; through two, recomputed at each point from the training split."})
 public final class Slice2dCommand extends LandscapeCommand {
 
     @Option(names = "--weights-b", description = "A second model: the plane then runs through both.")
@@ -44,11 +45,15 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Option(names = "--out", description = "JSON Lines file the points go to as they are measured; rerunning with it resumes.")
     Path out;
 
+    @Mixin
+    StatisticsOptions statistics;
+
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas"), b = range(betas, "--betas");
         ParamVector theta = load(weights);
-        DatasetLoss f = surface();
+        // Through two models every point lies between them and recomputes BatchNorm statistics; around one model they are its own.
+        DatasetLoss f = weightsB != null ? pathSurface(statistics) : surface();
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Object> grid = gridIdentity("slice2d");
         grid.put("alphas", a);
@@ -64,6 +69,7 @@ public final class Slice2dCommand extends LandscapeCommand {
             d2 = plane.d2();
             grid.put("weights_b", weightsB.toAbsolutePath().normalize().toString());
             grid.put("weights_b_crc32", crc32(weightsB));
+            putStatistics(grid, f, statistics);
             o.put("weights_b", weightsB.toString());
             o.put("plane", "through two models: origin (θ_A + θ_B)/2, d1 = (θ_B − θ_A)/2, d2 Gaussian orthogonal to d1 with ‖d2‖ = ‖d1‖");
             Map<String, Object> models = new LinkedHashMap<>();
@@ -89,6 +95,7 @@ public final class Slice2dCommand extends LandscapeCommand {
         } finally {
             close(log);
         }
+        o.put("running_statistics", f.runningStatistics().describe());
         o.put("threads", threads());
         o.put("resumed_points", r.resumed());
         o.put("alphas", r.alphas());
@@ -100,6 +107,7 @@ public final class Slice2dCommand extends LandscapeCommand {
             return 0;
         }
         System.out.println("slice2d  " + f.describe() + "; " + o.get("plane"));
+        printStatistics(f.runningStatistics());
         if (plane != null) {
             System.out.printf("model A at (α, β) = (%s, %s), model B at (%s, %s)%n", f(plane.coordinatesA()[0]), f(plane.coordinatesA()[1]),
                     f(plane.coordinatesB()[0]), f(plane.coordinatesB()[1]));

@@ -58,8 +58,8 @@ class LandscapeCommandsTest {
         return basin(all.toArray(new String[0]));
     }
 
-    /** {@code basin probe ARGS --json}, its output parsed. */
-    private static JsonNode basin(String... args) throws Exception {
+    /** {@code basin probe ARGS --json}, its output parsed; fails naming the command when it exits non-zero. */
+    static JsonNode basin(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("probe"));
         all.addAll(List.of(args));
         all.add("--json");
@@ -144,6 +144,18 @@ class LandscapeCommandsTest {
         assertEquals(20, n.get("batch_size").asInt());
         assertEquals(5, n.get("batches").asInt());
         assertTrue(n.get("b_simple").isNumber() && n.get("noise_scale").asDouble() > 0, n.toString());
+    }
+
+    @Test
+    void noiseScaleTakesTheTrainingSplitUnlessToldOtherwise() throws Exception {
+        JsonNode byDefault = run("noise-scale", "--gradient-batch", "20", "--batches", "2");
+        assertEquals("train", byDefault.get("split").asText());
+        assertTrue(byDefault.get("dataset").asText().contains("train"), byDefault.get("dataset").asText());
+        JsonNode test = run("noise-scale", "--gradient-batch", "20", "--batches", "2", "--split", "test");
+        assertEquals("test", test.get("split").asText());
+        assertTrue(!byDefault.get("noise_scale").equals(test.get("noise_scale")), byDefault + " " + test);
+        String help = new CommandLine(new BasinCli()).getSubcommands().get("probe").getSubcommands().get("noise-scale").getUsageMessage();
+        assertTrue(help.contains("train or test (default: train)"), help);
     }
 
     @Test

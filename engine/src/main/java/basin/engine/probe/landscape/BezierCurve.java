@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  * </pre>
  * θ_c starts at the midpoint (θ_A + θ_B)/2, where the curve is the straight segment ({@code init_linear}).
  * The curve is also the plane point θ_A + t·2(θ_c − θ_A) + t²(θ_A − 2θ_c + θ_B), which is how it is measured.
+ *
+ * <p>With BatchNorm, Garipov et al. train in train mode (each batch normalised by its own statistics,
+ * so the objective passed to {@link #train} should be a {@link basin.engine.nn.Mode#TRAIN} one on a
+ * model of its own) and recompute the running statistics at each t before evaluating ({@code
+ * update_bn}), which {@link #measure} requires of its loss.
  */
 public final class BezierCurve {
     private final ParamVector thetaA, thetaB, control;
@@ -100,7 +105,8 @@ public final class BezierCurve {
     /** Loss and accuracy at {@code points} evenly spaced t from 0 to 1, and the barrier along the curve. */
     public PathResult measure(LossSurface f, int points, int threads, GridLog log) {
         if (points < 2) throw new IllegalArgumentException("curve: need at least the two end points, got " + points);
-        RunningStatistics statistics = f.runningStatistics();              // refuses, before any work, what it cannot recompute
+        RunningStatistics statistics = f.runningStatistics();
+        statistics.requireRecomputedFor("curve");                          // before any work
         double[] ts = Slice.linspace(0, 1, points), squares = new double[points];
         for (int i = 0; i < points; i++) squares[i] = ts[i] * ts[i];
         ParamVector d1 = Directions.between(thetaA, control);              // 2(θ_c − θ_A)

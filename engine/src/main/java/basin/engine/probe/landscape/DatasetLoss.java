@@ -14,14 +14,21 @@ import basin.kernels.Arena;
 import basin.kernels.Backend;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The mean cross-entropy of a model over a fixed set of examples, L(θ) = (1/N) Σ_n ℓ(f(x_n; θ), y_n),
  * and its accuracy, in eval mode. The examples are staged on the device once, in file order, and
  * each batch's loss is weighted by its size, so the value does not depend on the batching.
  *
- * <p>Thread-safe for concurrent calls on distinct θ: the batches are only read, and every call runs
- * in its own thread's {@link Arena} and tape.
+ * <p>BatchNorm's running statistics are either the model's own at every θ (this constructor: a
+ * slice around one trained model) or recomputed at each θ from training data
+ * ({@link #recomputingStatistics}: paths and planes between models); {@link #runningStatistics()}
+ * says which.
+ *
+ * <p>Thread-safe for concurrent calls on distinct θ: the batches are only read, every call runs in
+ * its own thread's {@link Arena} and tape, kept statistics are only read, and recomputed ones live in
+ * a model built for that call alone.
  */
 public final class DatasetLoss implements LossSurface {
     private final Sequential model;
@@ -30,6 +37,9 @@ public final class DatasetLoss implements LossSurface {
     private final int[][] labels;             // host labels per batch, for the accuracy
     private final int examples;
     private final String description;
+    private final Supplier<Sequential> replicas;          // null: the model's own statistics
+    private final List<Batch> statisticsBatches;          // the training batches update_bn runs over
+    private final RunningStatistics statistics;
 
     public DatasetLoss(Sequential model, Dataset data, int batchSize, Backend backend) {
         if (data.count() == 0) throw new IllegalArgumentException("landscape: dataset " + data.name() + " is empty");
@@ -44,6 +54,44 @@ public final class DatasetLoss implements LossSurface {
         }
         this.examples = data.count();
         this.description = data.name() + ", " + data.count() + " examples, eval mode";
+        this.replicas = null;
+        this.statisticsBatches = List.of();
+        this.statistics = RunningStatistics.of(model);
+    }
+
+    private DatasetLoss(DatasetLoss kept, Supplier<Sequential> replicas, List<Batch> statisticsBatches, RunningStatistics statistics) {
+        this.model = kept.model;
+        this.objective = kept.objective;
+        this.batches = kept.batches;
+        this.labels = kept.labels;
+        this.examples = kept.examples;
+        this.description = kept.description;
+        this.replicas = replicas;
+        this.statisticsBatches = statisticsBatches;
+        this.statistics = statistics;
+    }
+
+    /**
+     * This loss with BatchNorm's running statistics recomputed at every θ from {@code train}
+     * ({@link RunningStatistics#recompute}, batches of {@code batchSize} in file order) on a model
+     * that {@code replicas} builds fresh for each call, so that concurrent points never share
+     * statistics. For a model without BatchNorm, this loss itself. A last batch of a single example
+     * is left out: BatchNorm1d has no variance over one value.
+     *
+     * @param replicas builds a new model of the same architecture at each call (e.g. from its spec)
+     */
+    public DatasetLoss recomputingStatistics(Supplier<Sequential> replicas, Dataset train, int batchSize) {
+        if (!statistics.present()) return this;
+        Sequential replica = replicas.get();
+        if (replica == model) throw new IllegalArgumentException("landscape: the replicas must be new models, not the one evaluated");
+        Directions.requireSameLayout(model.layout(), replica.layout(), "model", "replica");
+        if (RunningStatistics.batchNorms(replica).size() != RunningStatistics.batchNorms(model).size()) {
+            throw new IllegalArgumentException("landscape: the replica has other BatchNorm layers than the model: " + replica + " against " + model);
+        }
+        Dataset used = train.count() > 1 && train.count() % batchSize == 1 ? train.first(train.count() - 1) : train;
+        if (used.count() == 0) throw new IllegalArgumentException("landscape: no training examples to recompute BatchNorm statistics from");
+        List<Batch> staged = new DeviceBatches(backend(), used, batchSize).resident();
+        return new DatasetLoss(this, replicas, staged, RunningStatistics.recomputed(model, used.name(), used.count(), staged.size()));
     }
 
     public Sequential model() {
@@ -73,13 +121,18 @@ public final class DatasetLoss implements LossSurface {
     @Override
     public Measurement measure(ParamVector theta) {
         checkLayout(theta);
-        Tensor[] params = model.tensors(theta);
+        Sequential net = model;
+        if (replicas != null) {
+            net = replicas.get();                                         // this point's own statistics
+            RunningStatistics.recompute(net, theta, statisticsBatches);
+        }
+        Tensor[] params = net.tensors(theta);
         double lossSum = 0;                     // float64: N per-batch means weighted by |b|
         long correct = 0;
         for (int b = 0; b < batches.size(); b++) {
             Batch batch = batches.get(b);
             try (Arena arena = theta.backend().openArena()) {
-                Tensor logits = model.forward(batch.inputs(), params, Mode.EVAL);
+                Tensor logits = net.forward(batch.inputs(), params, Mode.EVAL);
                 lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * batch.size();
                 correct += correctPredictions(logits.toHost(), labels[b], logits.shape().dim(1));
             }
@@ -90,6 +143,10 @@ public final class DatasetLoss implements LossSurface {
     @Override
     public double gradient(ParamVector theta, ParamVector gradient) {
         checkLayout(theta);
+        if (replicas != null) {
+            throw new UnsupportedOperationException("landscape: no gradient with BatchNorm statistics recomputed at θ: they depend on θ,"
+                    + " and the recomputation is not differentiated; take the gradient with the model's own statistics");
+        }
         ParamVector part = gradient.zerosLike();
         gradient.scal(0);
         double lossSum = 0;
@@ -100,10 +157,10 @@ public final class DatasetLoss implements LossSurface {
         return lossSum / examples;
     }
 
-    /** Refuses a model with BatchNorm (see {@link RunningStatistics#of}). */
+    /** None, the model's own, or recomputed at each θ (see {@link #recomputingStatistics}). */
     @Override
     public RunningStatistics runningStatistics() {
-        return RunningStatistics.of(model);
+        return statistics;
     }
 
     @Override

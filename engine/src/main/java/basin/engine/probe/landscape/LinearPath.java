@@ -8,7 +8,8 @@ import basin.engine.linalg.ParamVector;
  * <pre>
  *   θ(t) = (1 − t) θ_A + t θ_B = θ_A + t (θ_B − θ_A),     t ∈ [0, 1]
  * </pre>
- * measured as a 1D slice from θ_A along θ_B − θ_A, with its {@link Barrier}.
+ * measured as a 1D slice from θ_A along θ_B − θ_A, with its {@link Barrier}. A model with BatchNorm
+ * needs its running statistics recomputed at each point ({@link DatasetLoss#recomputingStatistics}).
  */
 public final class LinearPath {
     private LinearPath() {
@@ -17,7 +18,8 @@ public final class LinearPath {
     /** Loss and accuracy at {@code points} evenly spaced t from 0 to 1 (both ends included), and the barrier. */
     public static PathResult measure(LossSurface f, ParamVector thetaA, ParamVector thetaB, int points, int threads, GridLog log) {
         if (points < 2) throw new IllegalArgumentException("interpolation: need at least the two end points, got " + points);
-        RunningStatistics statistics = f.runningStatistics();          // refuses, before any work, what it cannot recompute
+        RunningStatistics statistics = f.runningStatistics();
+        statistics.requireRecomputedFor("interpolation");             // before any work
         ParamVector d = Directions.between(thetaA, thetaB);
         Slice.Result r = Slice.line(f, thetaA, d, Slice.linspace(0, 1, points), threads, log);
         return new PathResult(r.alphas(), r.losses(), r.accuracies(), Barrier.of(r.alphas(), r.losses()), statistics.describe());

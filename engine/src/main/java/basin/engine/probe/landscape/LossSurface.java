@@ -39,8 +39,8 @@ public interface LossSurface {
     String describe();
 
     /**
-     * The running statistics (BatchNorm) the loss reads besides θ, which a path between models must
-     * recompute at each of its points; none by default.
+     * The running statistics (BatchNorm) the loss reads besides θ: none (the default), the model's
+     * own at every θ, or recomputed at each θ, which a path between models requires.
      */
     default RunningStatistics runningStatistics() {
         return RunningStatistics.NONE;

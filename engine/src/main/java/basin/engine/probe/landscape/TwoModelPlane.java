@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
  * </pre>
  * The models' coordinates are not assumed but computed by projection, (α, β) = (⟨θ − m, d₁⟩/‖d₁‖²,
  * ⟨θ − m, d₂⟩/‖d₂‖²), so that a test can evaluate the loss there and compare it with each model's own.
+ * Every point lies between the models, so a model with BatchNorm needs its running statistics
+ * recomputed at each ({@link DatasetLoss#recomputingStatistics}).
  */
 public record TwoModelPlane(ParamVector origin, ParamVector d1, ParamVector d2, double[] coordinatesA, double[] coordinatesB) {
 
@@ -47,7 +49,7 @@ public record TwoModelPlane(ParamVector origin, ParamVector d1, ParamVector d2, 
 
     /** The grid over the plane: {@link Slice#plane} with this origin and these axes. */
     public Slice.Result measure(LossSurface f, double[] alphas, double[] betas, int threads, GridLog log) {
-        f.runningStatistics();                    // refuses, before any work, a model whose statistics it cannot recompute
+        f.runningStatistics().requireRecomputedFor("plane through two models");      // before any work
         return Slice.plane(f, origin, d1, d2, alphas, betas, threads, log);
     }
 }
