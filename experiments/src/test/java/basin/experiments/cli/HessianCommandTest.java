@@ -61,7 +61,7 @@ class HessianCommandTest {
         assertEquals(net.layout().size(), o.get("parameters").asInt());
         // 12 Lanczos steps + 3 residuals of the top Ritz pairs + 15 Hutchinson samples (relative error 0
         // is never met) + 2 SLQ starts × 12 steps.
-        assertEquals(12 + 3 + 15 + 2 * 12, o.get("hvp_count").asInt());
+        assertEquals(12 + 3 + 15 + 2 * 12, o.get("hvp_count").asInt(), o.toString());
         for (JsonNode r : o.get("eigenvalue_residuals")) assertTrue(r.asDouble() >= 0 && r.asDouble() < o.get("lambda_max").asDouble(), "residual " + r);
         assertEquals(15, o.get("trace_samples").asInt());
         assertTrue(o.get("trace_stderr").asDouble() > 0);
