@@ -144,6 +144,7 @@ class LandscapeCommandsTest {
         assertEquals(20, n.get("batch_size").asInt());
         assertEquals(5, n.get("batches").asInt());
         assertTrue(n.get("b_simple").isNumber() && n.get("noise_scale").asDouble() > 0, n.toString());
+        assertEquals("eval", n.get("mode").asText(), "an MLP has no BatchNorm: eval mode is the mode of its SGD steps");
     }
 
     @Test
