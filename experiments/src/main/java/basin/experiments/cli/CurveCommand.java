@@ -33,11 +33,20 @@ public final class CurveCommand extends LandscapeCommand {
     @Option(names = "--points", defaultValue = "21", description = "Points from t = 0 to 1 (default: ${DEFAULT-VALUE}).")
     int points;
 
-    @Option(names = "--curve-epochs", defaultValue = "10") int epochs;
-    @Option(names = "--curve-batch", defaultValue = "128") int curveBatch;
-    @Option(names = "--curve-lr", defaultValue = "0.05") double lr;
-    @Option(names = "--curve-momentum", defaultValue = "0.9") double momentum;
-    @Option(names = "--curve-weight-decay", defaultValue = "0") double weightDecay;
+    @Option(names = "--curve-epochs", defaultValue = "10", description = "Epochs of SGD on the control point θ_c over the training split (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--curve-batch", defaultValue = "128", description = "Training examples per SGD step on θ_c, each step at its own t ~ U(0, 1) (default: ${DEFAULT-VALUE}).")
+    int curveBatch;
+
+    @Option(names = "--curve-lr", defaultValue = "0.05", description = "Learning rate of the SGD on θ_c (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--curve-momentum", defaultValue = "0.9", description = "Momentum of the SGD on θ_c, as torch.optim.SGD (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--curve-weight-decay", defaultValue = "0", description = "Weight decay on θ_c (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
 
     @Option(names = "--train-limit", description = "Train the curve on only the first N training examples.")
     Integer trainLimit;
