@@ -1,0 +1,45 @@
+package basin.experiments.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What {@code basin} prints when a file it is given is not there: which file, and that it is missing. */
+class CommandErrorsTest {
+    private static final String SPEC = "{\"input\":[1,28,28],\"layers\":[{\"type\":\"flatten\"},{\"type\":\"linear\",\"out\":10}]}";
+
+    private static String errorOf(String... args) {
+        CommandLine cli = BasinCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(1, cli.execute(args), err.toString());
+        return err.toString().strip();
+    }
+
+    @Test
+    void missingWeightsAreNamedAsAMissingFile(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("model.json"), SPEC), weights = dir.resolve("absent.safetensors");
+        assertEquals("basin: no such file: " + weights,
+                errorOf("probe", "sharpness", "--model", spec.toString(), "--weights", weights.toString(), "--device", "cpu"));
+    }
+
+    @Test
+    void aMissingRunsFileIsNamedAsAMissingFile(@TempDir Path dir) {
+        Path runs = dir.resolve("absent.csv");
+        assertEquals("basin: no such file: " + runs, errorOf("probe", "correlate", "--runs", runs.toString()));
+    }
+
+    @Test
+    void aMessageThatAlreadySaysWhatTheFileWasKeepsItAndAddsWhy(@TempDir Path dir) {
+        Path spec = dir.resolve("absent.json");
+        String e = errorOf("probe", "sharpness", "--model", spec.toString(), "--weights", dir.resolve("w.safetensors").toString(), "--device", "cpu");
+        assertEquals("basin: " + spec + ": cannot read model spec: " + spec + " (no such file)", e);
+    }
+}
