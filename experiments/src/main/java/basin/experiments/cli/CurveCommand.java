@@ -59,12 +59,14 @@ public final class CurveCommand extends LandscapeCommand {
 
     @Override
     public Integer call() throws Exception {
+        // Before loading and training: a bad --points would otherwise surface only after the whole training run.
+        if (points < 2) throw new IllegalArgumentException("--points must be ≥ 2 (the two ends), got " + points);
+        BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         ParamVector a = load(weights);
         ParamVector b = loadPair(weights, weightsB, a);
         DatasetLoss f = pathSurface(statistics);                           // stages the statistics' data before training
         Dataset train = trainingSplit(trainLimit);
         BezierCurve curve = BezierCurve.between(a, b);
-        BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         if (!json) System.out.println("curve    training θ_c on " + train.name() + " (" + train.count() + " examples), " + epochs + " epochs…");
         // Train mode as Garipov et al.: BatchNorm normalises each batch by its own statistics; the
         // running averages it keeps on the way go into a model of their own and are never read.

@@ -43,6 +43,7 @@ public final class SharpnessCommand extends LandscapeCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         ParamVector theta = load(weights);
         DatasetLoss f = surface();
         SplittableRandom rng = new SplittableRandom(seed);
@@ -94,5 +95,15 @@ public final class SharpnessCommand extends LandscapeCommand {
                 f(Sharpness.quadraticPrediction(rho, power.lambda())));
         System.out.printf("lambda_max         %s (%d power steps, %s)%n", f(power.lambda()), power.iterations(), power.converged() ? "converged" : "not converged");
         return 0;
+    }
+
+    /** Before any loading: every radius, count and step the probes will use. */
+    private void checkOptions() {
+        if (!(epsilon > 0)) throw new IllegalArgumentException("--epsilon must be > 0, got " + epsilon);
+        if (directions < 1) throw new IllegalArgumentException("--directions must be ≥ 1, got " + directions);
+        if (!(rho > 0)) throw new IllegalArgumentException("--rho must be > 0, got " + rho);
+        if (steps < 0) throw new IllegalArgumentException("--ascent-steps must be ≥ 0, got " + steps);
+        if (!(eta > 0)) throw new IllegalArgumentException("--ascent-step must be > 0, got " + eta);
+        if (powerIterations < 1) throw new IllegalArgumentException("--power-iterations must be ≥ 1, got " + powerIterations);
     }
 }

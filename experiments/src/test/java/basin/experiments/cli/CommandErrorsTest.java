@@ -42,4 +42,20 @@ class CommandErrorsTest {
         String e = errorOf("probe", "sharpness", "--model", spec.toString(), "--weights", dir.resolve("w.safetensors").toString(), "--device", "cpu");
         assertEquals("basin: " + spec + ": cannot read model spec: " + spec + " (no such file)", e);
     }
+
+    @Test
+    void badSharpnessAndCurveValuesAreRefusedBeforeAnyFileIsRead(@TempDir Path dir) {
+        String[] model = {"--model", dir.resolve("absent.json").toString(), "--weights", dir.resolve("absent.safetensors").toString(), "--device", "cpu"};
+        assertEquals("basin: --rho must be > 0, got 0.0", errorOf(concat(new String[] {"probe", "sharpness", "--rho", "0"}, model)));
+        assertEquals("basin: --ascent-steps must be ≥ 0, got -1", errorOf(concat(new String[] {"probe", "sharpness", "--ascent-steps", "-1"}, model)));
+        assertEquals("basin: --points must be ≥ 2 (the two ends), got 1",
+                errorOf(concat(new String[] {"probe", "curve", "--points", "1", "--weights-b", dir.resolve("b.safetensors").toString()}, model)));
+        assertEquals(true, errorOf(concat(new String[] {"probe", "curve", "--curve-lr", "0", "--weights-b", "b.safetensors"}, model)).contains("lr > 0"));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
