@@ -51,6 +51,8 @@ public final class NoiseScaleCommand extends LandscapeCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (gradientBatch < 1) throw new IllegalArgumentException("--gradient-batch must be ≥ 1, got " + gradientBatch);
+        if (batches < 2) throw new IllegalArgumentException("--batches must be ≥ 2 (the spread between batch gradients needs two), got " + batches);
         ParamVector theta = load(weights);
         Mode mode = GradientNoiseScale.sgdMode(net());
         GradientNoiseScale.Result r = GradientNoiseScale.measure(new Objective(net(), mode), theta, dataset(), gradientBatch, batches, seed);

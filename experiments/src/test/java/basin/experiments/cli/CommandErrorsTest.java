@@ -53,6 +53,15 @@ class CommandErrorsTest {
         assertEquals(true, errorOf(concat(new String[] {"probe", "curve", "--curve-lr", "0", "--weights-b", "b.safetensors"}, model)).contains("lr > 0"));
     }
 
+    @Test
+    void batchSizesAndCountsAreNamedByTheirFlagBeforeAnyFileIsRead(@TempDir Path dir) {
+        String[] model = {"--model", dir.resolve("absent.json").toString(), "--weights", dir.resolve("absent.safetensors").toString(), "--device", "cpu"};
+        assertEquals("basin: --batch must be ≥ 1, got 0", errorOf(concat(new String[] {"probe", "slice1d", "--batch", "0"}, model)));
+        assertEquals("basin: --gradient-batch must be ≥ 1, got 0", errorOf(concat(new String[] {"probe", "noise-scale", "--gradient-batch", "0"}, model)));
+        assertEquals("basin: --batches must be ≥ 2 (the spread between batch gradients needs two), got 1",
+                errorOf(concat(new String[] {"probe", "noise-scale", "--batches", "1"}, model)));
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
