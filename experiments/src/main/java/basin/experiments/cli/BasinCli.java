@@ -37,7 +37,7 @@ public final class BasinCli implements Runnable {
 
     /**
      * The one line an error prints. A file that cannot be opened is named with the reason, since
-     * java.nio's exceptions carry only the path ("/tmp/w.safetensors") as their message.
+     * java.nio's exceptions carry only the path ("runs/a/weights.safetensors") as their message.
      */
     static String message(Throwable e) {
         String message = e.getMessage() != null ? e.getMessage() : e.toString();
