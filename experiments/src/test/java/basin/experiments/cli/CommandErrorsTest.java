@@ -45,7 +45,7 @@ class CommandErrorsTest {
 
     @Test
     void badSharpnessAndCurveValuesAreRefusedBeforeAnyFileIsRead(@TempDir Path dir) {
-        String[] model = {"--model", dir.resolve("absent.json").toString(), "--weights", dir.resolve("absent.safetensors").toString(), "--device", "cpu"};
+        String[] model = absentModel(dir);
         assertEquals("basin: --rho must be > 0, got 0.0", errorOf(concat(new String[] {"probe", "sharpness", "--rho", "0"}, model)));
         assertEquals("basin: --ascent-steps must be ≥ 0, got -1", errorOf(concat(new String[] {"probe", "sharpness", "--ascent-steps", "-1"}, model)));
         assertEquals("basin: --points must be ≥ 2 (the two ends), got 1",
@@ -55,11 +55,16 @@ class CommandErrorsTest {
 
     @Test
     void batchSizesAndCountsAreNamedByTheirFlagBeforeAnyFileIsRead(@TempDir Path dir) {
-        String[] model = {"--model", dir.resolve("absent.json").toString(), "--weights", dir.resolve("absent.safetensors").toString(), "--device", "cpu"};
+        String[] model = absentModel(dir);
         assertEquals("basin: --batch must be ≥ 1, got 0", errorOf(concat(new String[] {"probe", "slice1d", "--batch", "0"}, model)));
         assertEquals("basin: --gradient-batch must be ≥ 1, got 0", errorOf(concat(new String[] {"probe", "noise-scale", "--gradient-batch", "0"}, model)));
         assertEquals("basin: --batches must be ≥ 2 (the spread between batch gradients needs two), got 1",
                 errorOf(concat(new String[] {"probe", "noise-scale", "--batches", "1"}, model)));
+    }
+
+    /** --model and --weights naming files that are not there: an option checked before reading them fails first. */
+    private static String[] absentModel(Path dir) {
+        return new String[] {"--model", dir.resolve("absent.json").toString(), "--weights", dir.resolve("absent.safetensors").toString(), "--device", "cpu"};
     }
 
     private static String[] concat(String[] a, String[] b) {

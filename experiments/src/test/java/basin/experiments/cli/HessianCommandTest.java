@@ -37,11 +37,9 @@ class HessianCommandTest {
 
     @Test
     void jsonReportHasEveryKeyAndItsNumbersAgree(@TempDir Path dir) throws Exception {
-        String spec = ModelSpec.mlp(new int[] {1, 28, 28}, 8, 10);
-        Sequential net = ModelSpec.parse(spec);
-        Files.writeString(dir.resolve("model.json"), spec);
-        ParamVector theta = net.initialParameters(CpuBackend.get(), 3);
-        ModelWeights.save(dir.resolve("weights.safetensors"), theta, Map.of());
+        SavedMlp saved = SavedMlp.write(dir, 8, 3);
+        Sequential net = saved.net();
+        ParamVector theta = saved.theta();
         String[] args = {"probe", "hessian", "--model", dir.resolve("model.json").toString(),
                 "--weights", dir.resolve("weights.safetensors").toString(), "--dataset", "mnist-bundled",
                 "--data", DIGITS.toString(), "--split", "test", "--limit", "60", "--batch", "25",
@@ -91,11 +89,9 @@ class HessianCommandTest {
     void eigenvaluesAndTraceMatchTheDenseHessianOfATinyMlp(@TempDir Path dir) throws Exception {
         // 784-2-10: 1600 parameters, so the whole Hessian of the mean loss over 60 digits is 1600 HVPs,
         // one per basis vector, decomposed by EJML's dense symmetric solver in float64.
-        String spec = ModelSpec.mlp(new int[] {1, 28, 28}, 2, 10);
-        Sequential net = ModelSpec.parse(spec);
-        Files.writeString(dir.resolve("model.json"), spec);
-        ParamVector theta = net.initialParameters(CpuBackend.get(), 7);
-        ModelWeights.save(dir.resolve("weights.safetensors"), theta, Map.of());
+        SavedMlp saved = SavedMlp.write(dir, 2, 7);
+        Sequential net = saved.net();
+        ParamVector theta = saved.theta();
         HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta,
                 DatasetResolver.standard().load("mnist-bundled", Split.TEST, DIGITS).first(60), 60);
         int p = h.dim();
@@ -139,6 +135,18 @@ class HessianCommandTest {
         assertTrue(o.get("most_negative").get(0).asDouble() >= exact[0] - 1e-4 * lambdaMax, context);
         double stderr = o.get("trace_stderr").asDouble();
         assertEquals(trace, o.get("trace").asDouble(), 4 * stderr, "tr H = " + trace + " ± " + stderr + " (4 standard errors)");
+    }
+
+    /** A 784-h-10 MLP with parameters from {@code seed}, written as dir/model.json and dir/weights.safetensors. */
+    private record SavedMlp(Sequential net, ParamVector theta) {
+        static SavedMlp write(Path dir, int hidden, long seed) throws Exception {
+            String spec = ModelSpec.mlp(new int[] {1, 28, 28}, hidden, 10);
+            Sequential net = ModelSpec.parse(spec);
+            Files.writeString(dir.resolve("model.json"), spec);
+            ParamVector theta = net.initialParameters(CpuBackend.get(), seed);
+            ModelWeights.save(dir.resolve("weights.safetensors"), theta, Map.of());
+            return new SavedMlp(net, theta);
+        }
     }
 
     private static String run(String[] args) {
