@@ -33,11 +33,20 @@ public final class CurveCommand extends LandscapeCommand {
     @Option(names = "--points", defaultValue = "21", description = "Points from t = 0 to 1 (default: ${DEFAULT-VALUE}).")
     int points;
 
-    @Option(names = "--curve-epochs", defaultValue = "10") int epochs;
-    @Option(names = "--curve-batch", defaultValue = "128") int curveBatch;
-    @Option(names = "--curve-lr", defaultValue = "0.05") double lr;
-    @Option(names = "--curve-momentum", defaultValue = "0.9") double momentum;
-    @Option(names = "--curve-weight-decay", defaultValue = "0") double weightDecay;
+    @Option(names = "--curve-epochs", defaultValue = "10", description = "Epochs of SGD on the control point θ_c over the training split (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--curve-batch", defaultValue = "128", description = "Training examples per SGD step on θ_c, each step at its own t ~ U(0, 1) (default: ${DEFAULT-VALUE}).")
+    int curveBatch;
+
+    @Option(names = "--curve-lr", defaultValue = "0.05", description = "Learning rate of the SGD on θ_c (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--curve-momentum", defaultValue = "0.9", description = "Momentum of the SGD on θ_c, as torch.optim.SGD (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--curve-weight-decay", defaultValue = "0", description = "Weight decay on θ_c (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
 
     @Option(names = "--train-limit", description = "Train the curve on only the first N training examples.")
     Integer trainLimit;
@@ -50,12 +59,14 @@ public final class CurveCommand extends LandscapeCommand {
 
     @Override
     public Integer call() throws Exception {
+        // Before loading and training: a bad --points would otherwise surface only after the whole training run.
+        if (points < 2) throw new IllegalArgumentException("--points must be ≥ 2 (the two ends), got " + points);
+        BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         ParamVector a = load(weights);
         ParamVector b = loadPair(weights, weightsB, a);
         DatasetLoss f = pathSurface(statistics);                           // stages the statistics' data before training
         Dataset train = trainingSplit(trainLimit);
         BezierCurve curve = BezierCurve.between(a, b);
-        BezierCurve.TrainConfig config = new BezierCurve.TrainConfig(epochs, curveBatch, lr, momentum, weightDecay, seed);
         if (!json) System.out.println("curve    training θ_c on " + train.name() + " (" + train.count() + " examples), " + epochs + " epochs…");
         // Train mode as Garipov et al.: BatchNorm normalises each batch by its own statistics; the
         // running averages it keeps on the way go into a model of their own and are never read.

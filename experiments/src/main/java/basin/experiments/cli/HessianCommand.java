@@ -80,7 +80,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--density-starts", defaultValue = "8", description = "SLQ start vectors, each --lanczos-steps HVPs (default: ${DEFAULT-VALUE}).")
     int densityStarts;
 
-    @Option(names = "--sigma", description = "Gaussian broadening of the density (default: 1% of the spread of the Ritz values).")
+    @Option(names = "--sigma", description = "Gaussian broadening of the density (default: 1%% of the spread of the Ritz values).")
     Double sigma;
 
     @Option(names = "--grid", defaultValue = "400", description = "Points of the density grid (default: ${DEFAULT-VALUE}).")

@@ -88,8 +88,9 @@ abstract class LandscapeCommand implements Callable<Integer> {
         return ModelSpec.parse(specText);
     }
 
-    /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. */
+    /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. The first thing every probe does, so the shared options are checked here. */
     ParamVector load(Path file) {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
         return load(file, net());
     }
 

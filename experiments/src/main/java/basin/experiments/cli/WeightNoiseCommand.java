@@ -76,9 +76,9 @@ public final class WeightNoiseCommand extends LandscapeCommand {
         }
         System.out.println("weight-noise  " + f.describe() + ", " + draws + " draws per scale");
         printStatistics(f.runningStatistics());
-        System.out.printf("%8s  %16s  %12s%n", "sigma", "accuracy (± sd)", "mean loss");
+        System.out.printf("%10s  %16s  %12s%n", "sigma", "accuracy (± sd)", "mean loss");
         for (int i = 0; i < scales.length; i++) {
-            System.out.printf("%8s  %7.2f%% ± %5.2f%%  %12s%n", f(scales[i]), 100 * meanAcc[i], 100 * stdAcc[i], f(meanLoss[i]));
+            System.out.printf("%10s  %7.2f%% ± %5.2f%%  %12s%n", f(scales[i]), 100 * meanAcc[i], 100 * stdAcc[i], f(meanLoss[i]));
         }
         System.out.printf("norm-controlled: ‖δ‖ = %s%s: mean ΔL %s ± %s, max %s%n", f(flat.radius()), relative ? " (ε‖θ‖)" : "",
                 f(flat.summary().mean()), f(flat.summary().std()), f(flat.summary().max()));

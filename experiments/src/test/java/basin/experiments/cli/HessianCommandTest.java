@@ -37,11 +37,9 @@ class HessianCommandTest {
 
     @Test
     void jsonReportHasEveryKeyAndItsNumbersAgree(@TempDir Path dir) throws Exception {
-        String spec = ModelSpec.mlp(new int[] {1, 28, 28}, 8, 10);
-        Sequential net = ModelSpec.parse(spec);
-        Files.writeString(dir.resolve("model.json"), spec);
-        ParamVector theta = net.initialParameters(CpuBackend.get(), 3);
-        ModelWeights.save(dir.resolve("weights.safetensors"), theta, Map.of());
+        SavedMlp saved = SavedMlp.write(dir, 8, 3);
+        Sequential net = saved.net();
+        ParamVector theta = saved.theta();
         String[] args = {"probe", "hessian", "--model", dir.resolve("model.json").toString(),
                 "--weights", dir.resolve("weights.safetensors").toString(), "--dataset", "mnist-bundled",
                 "--data", DIGITS.toString(), "--split", "test", "--limit", "60", "--batch", "25",
@@ -85,6 +83,70 @@ class HessianCommandTest {
         JsonNode again = new ObjectMapper().readTree(run(args));
         assertEquals(o.get("eigenvalues"), again.get("eigenvalues"), "the same seed gives the same numbers");
         assertEquals(o.get("trace"), again.get("trace"));
+    }
+
+    @Test
+    void eigenvaluesAndTraceMatchTheDenseHessianOfATinyMlp(@TempDir Path dir) throws Exception {
+        // 784-2-10: 1600 parameters, so the whole Hessian of the mean loss over 60 digits is 1600 HVPs,
+        // one per basis vector, decomposed by EJML's dense symmetric solver in float64.
+        SavedMlp saved = SavedMlp.write(dir, 2, 7);
+        Sequential net = saved.net();
+        ParamVector theta = saved.theta();
+        HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta,
+                DatasetResolver.standard().load("mnist-bundled", Split.TEST, DIGITS).first(60), 60);
+        int p = h.dim();
+        org.ejml.data.DMatrixRMaj dense = new org.ejml.data.DMatrixRMaj(p, p);
+        float[] unit = new float[p];
+        for (int j = 0; j < p; j++) {
+            unit[j] = 1;
+            float[] column = h.apply(ParamVector.fromHost(CpuBackend.get(), net.layout(), unit)).toHost();
+            unit[j] = 0;
+            for (int i = 0; i < p; i++) dense.set(i, j, column[i]);
+        }
+        double trace = 0;
+        for (int i = 0; i < p; i++) {
+            trace += dense.get(i, i);
+            for (int j = 0; j < i; j++) {                       // float32 HVPs leave H a hair from symmetric
+                double mean = (dense.get(i, j) + dense.get(j, i)) / 2;
+                dense.set(i, j, mean);
+                dense.set(j, i, mean);
+            }
+        }
+        var eig = org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(p, false, true);
+        if (!eig.decompose(dense)) throw new IllegalStateException("EJML: the dense symmetric eigendecomposition failed");
+        double[] exact = new double[p];
+        for (int i = 0; i < p; i++) exact[i] = eig.getEigenvalue(i).getReal();
+        java.util.Arrays.sort(exact);
+
+        String[] args = {"probe", "hessian", "--model", dir.resolve("model.json").toString(),
+                "--weights", dir.resolve("weights.safetensors").toString(), "--dataset", "mnist-bundled",
+                "--data", DIGITS.toString(), "--split", "test", "--limit", "60", "--batch", "25",
+                "--top-k", "3", "--lanczos-steps", "60", "--trace", "--trace-samples", "300", "--trace-error", "0",
+                "--seed", "11", "--json"};
+        JsonNode o = new ObjectMapper().readTree(run(args));
+        double lambdaMax = exact[p - 1];
+        String context = "exact top " + exact[p - 1] + ", " + exact[p - 2] + ", " + exact[p - 3] + ", bottom " + exact[0] + "; " + o;
+        // Lanczos' extreme Ritz values converge first; float32 HVPs limit agreement to ~1e-5·λmax, and
+        // 60 steps on a spectrum this spread out leave the third well inside 1e-4·λmax.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(exact[p - 1 - i], o.get("eigenvalues").get(i).asDouble(), 1e-4 * lambdaMax, "eigenvalue " + (i + 1) + ": " + context);
+        }
+        // Ritz values interlace with the spectrum, so none lies below the smallest eigenvalue.
+        assertTrue(o.get("most_negative").get(0).asDouble() >= exact[0] - 1e-4 * lambdaMax, context);
+        double stderr = o.get("trace_stderr").asDouble();
+        assertEquals(trace, o.get("trace").asDouble(), 4 * stderr, "tr H = " + trace + " ± " + stderr + " (4 standard errors)");
+    }
+
+    /** A 784-h-10 MLP with parameters from {@code seed}, written as dir/model.json and dir/weights.safetensors. */
+    private record SavedMlp(Sequential net, ParamVector theta) {
+        static SavedMlp write(Path dir, int hidden, long seed) throws Exception {
+            String spec = ModelSpec.mlp(new int[] {1, 28, 28}, hidden, 10);
+            Sequential net = ModelSpec.parse(spec);
+            Files.writeString(dir.resolve("model.json"), spec);
+            ParamVector theta = net.initialParameters(CpuBackend.get(), seed);
+            ModelWeights.save(dir.resolve("weights.safetensors"), theta, Map.of());
+            return new SavedMlp(net, theta);
+        }
     }
 
     private static String run(String[] args) {

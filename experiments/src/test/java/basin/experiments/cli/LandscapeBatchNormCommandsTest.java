@@ -1,5 +1,6 @@
 package basin.experiments.cli;
 
+import basin.engine.data.Batches;
 import basin.engine.data.Dataset;
 import basin.engine.data.DatasetResolver;
 import basin.engine.data.Split;
@@ -124,6 +125,37 @@ class LandscapeBatchNormCommandsTest {
         double endA = recomputedLoss(a);
         assertEquals(endA, o.get("losses").get(0).asDouble(), 1e-6 * endA, "seed 1");
         assertEquals(o.get("linear").get("losses").get(0), o.get("losses").get(0));
+    }
+
+    /**
+     * mean_k ‖∇L_k(θ)‖² at the model saved in {@code weights}, over the batches noise-scale draws (seed 0,
+     * 2 batches of 50 of the first 100 training digits), in {@code mode}.
+     */
+    private static double meanBatchGradientNormSquared(Path weights, Mode mode) throws Exception {
+        Dataset first100 = DatasetResolver.standard().load("mnist-bundled", Split.TRAIN, data).first(100);
+        Sequential net = ModelSpec.parse(SPEC);
+        ParamVector theta = ModelWeights.load(weights, net, CpuBackend.get());
+        DeviceBatches batches = new DeviceBatches(CpuBackend.get(), first100, new Batches(first100, 50, Batches.LastBatch.DROP, 0));
+        ParamVector g = theta.zerosLike();
+        double sum = 0;
+        for (int k = 0; k < 2; k++) {
+            new Objective(net, mode).gradient(theta, batches.get(k), g);
+            sum += g.dot(g);
+        }
+        return sum / 2;
+    }
+
+    @Test
+    void noiseScaleTakesTheGradientsOfTrainModeBatchNormWithDropoutOffAndSaysSo() throws Exception {
+        JsonNode o = run("noise-scale", "--gradient-batch", "50", "--batches", "2");
+        double batchStatistics = meanBatchGradientNormSquared(weightsA, Mode.BATCH_STATISTICS), eval = meanBatchGradientNormSquared(weightsA, Mode.EVAL);
+        // The saved running statistics come from other data, so eval mode's gradients differ from SGD's.
+        assertTrue(Math.abs(batchStatistics - eval) > 1e-3 * batchStatistics, batchStatistics + " against " + eval);
+        // float32 gradients summed in float64 on both sides, in the same order: agreement to rounding.
+        assertEquals(batchStatistics, o.get("mean_batch_gradient_norm_squared").asDouble(), 1e-5 * batchStatistics, o.toString());
+        assertTrue(o.get("gradient_mode").asText().startsWith("train-mode BatchNorm") && o.get("gradient_mode").asText().contains("dropout off"),
+                o.toString());
+        assertTrue(o.get("running_statistics").asText().contains("not read"), o.toString());
     }
 
     @Test

@@ -4,9 +4,13 @@ import basin.engine.data.Dataset;
 import basin.engine.data.DatasetResolver;
 import basin.engine.data.Split;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.curvature.Lanczos;
 import basin.engine.train.Evaluation;
 import basin.kernels.cpu.CpuBackend;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,16 +139,26 @@ class LandscapeCommandsTest {
 
     @Test
     void sharpnessAndNoiseScaleStateWhatTheyWereComputedFrom() throws Exception {
-        JsonNode s = run("sharpness", "--directions", "3", "--ascent-steps", "2", "--power-iterations", "5");
+        JsonNode s = run("sharpness", "--directions", "3", "--ascent-steps", "2");
         assertEquals(evalA.loss(), s.get("loss").asDouble(), 1e-6 * evalA.loss());
         assertEquals(3, s.get("random_directions").get("increases").size());
         assertEquals(3, s.get("rho_ball").get("increases").size());                 // the start and 2 steps
-        double lambda = s.get("power_iteration").get("lambda_max").asDouble();
+        double lambda = s.get("lanczos").get("lambda_max").asDouble();
+        // λmax of the same 100 examples' Hessian by 150 Lanczos steps from another start: the top of the
+        // spectrum is then converged to float32 rounding; the command's 20 steps must agree to 1e-4.
+        Sequential net = ModelSpec.read(spec);
+        ParamVector theta = ModelWeights.load(weightsA, net, CpuBackend.get());
+        Dataset test = DatasetResolver.standard().load("mnist-bundled", Split.TEST, data).first(100);
+        HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta, test, 100);
+        double reference = Lanczos.run(h, 150, new SplittableRandom(12345), null).ritzValues()[0];
+        assertEquals(reference, lambda, 1e-4 * reference, s.get("lanczos").toString());
+        assertTrue(s.get("lanczos").get("residual").asDouble() < 1e-3 * lambda, s.get("lanczos").toString());
         assertEquals(0.5 * 0.05 * 0.05 * lambda, s.get("rho_ball").get("half_rho2_lambda_max").asDouble(), 1e-12);
         JsonNode n = run("noise-scale", "--gradient-batch", "20", "--batches", "5");
         assertEquals(20, n.get("batch_size").asInt());
         assertEquals(5, n.get("batches").asInt());
         assertTrue(n.get("b_simple").isNumber() && n.get("noise_scale").asDouble() > 0, n.toString());
+        assertEquals("eval", n.get("mode").asText(), "an MLP has no BatchNorm: eval mode is the mode of its SGD steps");
     }
 
     @Test

@@ -3,7 +3,9 @@ package basin.engine.probe.landscape;
 import basin.engine.data.Batches;
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
+import basin.engine.nn.Sequential;
 import basin.engine.train.DeviceBatches;
 
 /**
@@ -21,9 +23,24 @@ import basin.engine.train.DeviceBatches;
  * The first is about B / B_simple: large when one batch's gradient already points the true way.
  * B_simple is the batch size at which the gradient noise and signal are of equal size, the
  * "critical batch size" of the paper. Sums run in float64 on the host.
+ *
+ * <p>The gradients should be those SGD follows: for a model with BatchNorm each batch is normalised
+ * by its own mean and variance, as in a training step ({@link #sgdMode}), not by the running
+ * averages that eval mode reads. Dropout stays off in either case, so that each batch gradient is a
+ * deterministic function of θ and the spread between batches is the data's alone.
  */
 public final class GradientNoiseScale {
     private GradientNoiseScale() {
+    }
+
+    /**
+     * The mode whose batch gradients SGD follows, made deterministic: {@link Mode#BATCH_STATISTICS}
+     * for a model with BatchNorm (each batch normalised by its own statistics, running averages
+     * neither read nor updated, no dropout), {@link Mode#EVAL} for one without (the same gradient:
+     * with no BatchNorm the two modes differ only in dropout, which both leave off).
+     */
+    public static Mode sgdMode(Sequential model) {
+        return RunningStatistics.of(model).present() ? Mode.BATCH_STATISTICS : Mode.EVAL;
     }
 
     /** Both estimates with what they were computed from. */
