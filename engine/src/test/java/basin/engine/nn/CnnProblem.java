@@ -8,7 +8,6 @@ import basin.engine.oracle.NetOracle;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -31,17 +30,18 @@ final class CnnProblem {
     final Backend backend = CpuBackend.get();
 
     CnnProblem(long seed, int batchSize, int[] input, List<Piece> pieces) {
+        this(seed, batchSize, new Sequential(Shape.of(input), pieces.stream().map(Piece::basin).toList()),
+                pieces.stream().map(Piece::oracle).toList(), 0.1);
+    }
+
+    /** A given model and its oracle twin; θ is the initialisation plus N(0, noise²). */
+    CnnProblem(long seed, int batchSize, Sequential model, List<NetOracle.Node> nodes, double noise) {
         this.seed = seed;
         SplittableRandom rng = new SplittableRandom(seed);
-        List<Layer> layers = new ArrayList<>();
-        List<NetOracle.Node> nodes = new ArrayList<>();
-        for (Piece p : pieces) {
-            layers.add(p.basin());
-            nodes.add(p.oracle());
-        }
-        model = new Sequential(Shape.of(input), layers);
+        this.model = model;
+        int[] input = model.inputShape().dims();
         float[] t = model.initialParameters(backend, rng.nextLong()).toHost();
-        for (int i = 0; i < t.length; i++) t[i] += (float) (0.1 * rng.nextGaussian());
+        for (int i = 0; i < t.length; i++) t[i] += (float) (noise * rng.nextGaussian());
         theta = ParamVector.fromHost(backend, model.layout(), t);
         int perExample = Shape.of(input).size();
         float[] x = new float[batchSize * perExample];
