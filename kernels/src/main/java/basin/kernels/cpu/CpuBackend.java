@@ -240,6 +240,16 @@ public final class CpuBackend implements Backend {
         CpuBuffer cx = cpu(x, "sumToMid"), co = cpu(out, "sumToMid");
         checkOuterMidInner("sumToMid", cx, co, outer, mid, inner);
         float[] xd = cx.data, od = co.data;
+        if (inner == 1 && outer <= 16) {
+            // Few long rows (average pooling's [k², N·C·P]): one float64 sum per output over
+            // `outer` sequential streams, with no accumulator array to allocate.
+            for (int m = 0; m < mid; m++) {
+                double s = 0;
+                for (int o = 0; o < outer; o++) s += xd[cx.offset + o * mid + m];
+                od[co.offset + m] = (float) s;
+            }
+            return;
+        }
         if (inner == 1) {
             // The dense-bias case [batch, features]: walk rows in memory order, one float64
             // accumulator per feature.
