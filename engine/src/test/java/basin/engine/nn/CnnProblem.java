@@ -85,6 +85,22 @@ final class CnnProblem {
         return Compare.toDouble(hv.toHost());
     }
 
+    /** Basin's gradient against the oracle's central differences (h = 1e-6), normwise and in the worst element. */
+    void assertGradientMatchesOracle(Mode mode, double tolerance) {
+        double[] basin = gradient(mode), oracle = this.oracle.gradient(thetaDouble(), 1e-6);
+        double rel = Compare.relativeError(basin, oracle), max = Compare.maxError(basin, oracle);
+        if (!(rel < tolerance && max < tolerance)) {
+            throw new AssertionError("seed " + seed + ": " + model + " in " + mode + ": gradient normwise " + rel + ", worst element " + max);
+        }
+    }
+
+    /** Basin's Hv against the oracle's mixed second differences (h = 1e-4), for a direction drawn from seed + 1. */
+    void assertHvpMatchesOracle(Mode mode, double tolerance) {
+        double[] v = direction(new SplittableRandom(seed + 1));
+        double rel = Compare.relativeError(hvp(v, mode), oracle.hvp(thetaDouble(), v, 1e-4));
+        if (!(rel < tolerance)) throw new AssertionError("seed " + seed + ": " + model + " in " + mode + ": Hv relative error " + rel);
+    }
+
     /** A random direction with float32-exact entries, so Basin and the oracle see the same v. */
     double[] direction(SplittableRandom rng) {
         double[] v = new double[theta.dim()];

@@ -83,41 +83,21 @@ class ConvOracleTest {
 
     @Test
     void convNetGradientWithStrideTwoAndPaddingMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = twoConvNet(seed);
-        double[] basin = p.gradient(Mode.EVAL), oracle = p.oracle.gradient(p.thetaDouble(), 1e-6);
-        double rel = Compare.relativeError(basin, oracle), max = Compare.maxError(basin, oracle);
-        assertTrue(rel < GRADIENT_TOLERANCE && max < GRADIENT_TOLERANCE,
-                "seed " + seed + ": " + p.model + " gradient normwise " + rel + ", worst element " + max);
+        twoConvNet(Compare.seed()).assertGradientMatchesOracle(Mode.EVAL, GRADIENT_TOLERANCE);
     }
 
     @Test
     void convNetHvpWithStrideTwoAndPaddingMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = twoConvNet(seed);
-        double[] v = p.direction(new SplittableRandom(seed + 1));
-        double[] basin = p.hvp(v, Mode.EVAL), oracle = p.oracle.hvp(p.thetaDouble(), v, 1e-4);
-        double rel = Compare.relativeError(basin, oracle);
-        assertTrue(rel < HVP_TOLERANCE, "seed " + seed + ": " + p.model + " Hv relative error " + rel);
+        twoConvNet(Compare.seed()).assertHvpMatchesOracle(Mode.EVAL, HVP_TOLERANCE);
     }
 
     @Test
     void poolingNetGradientMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = poolingNet(seed);
-        double[] basin = p.gradient(Mode.EVAL), oracle = p.oracle.gradient(p.thetaDouble(), 1e-6);
-        double rel = Compare.relativeError(basin, oracle), max = Compare.maxError(basin, oracle);
-        assertTrue(rel < GRADIENT_TOLERANCE && max < GRADIENT_TOLERANCE,
-                "seed " + seed + ": " + p.model + " gradient normwise " + rel + ", worst element " + max);
+        poolingNet(Compare.seed()).assertGradientMatchesOracle(Mode.EVAL, GRADIENT_TOLERANCE);
     }
 
     @Test
     void poolingNetHvpMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = poolingNet(seed);
-        double[] v = p.direction(new SplittableRandom(seed + 1));
-        double[] basin = p.hvp(v, Mode.EVAL), oracle = p.oracle.hvp(p.thetaDouble(), v, 1e-4);
-        double rel = Compare.relativeError(basin, oracle);
-        assertTrue(rel < HVP_TOLERANCE, "seed " + seed + ": " + p.model + " Hv relative error " + rel);
+        poolingNet(Compare.seed()).assertHvpMatchesOracle(Mode.EVAL, HVP_TOLERANCE);
     }
 }

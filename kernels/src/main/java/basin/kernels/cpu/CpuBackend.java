@@ -326,20 +326,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void im2col(Buffer x, Window2d w, Buffer cols) {
         CpuBuffer cx = cpu(x, "im2col"), cc = cpu(cols, "im2col");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("im2col: buffers of length " + cx.length + " and " + cc.length
-                    + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] columns of " + w);
-        }
+        checkPatches("im2col", cx, cc, w);
         WindowKernels.im2col(cx.data, cx.offset, w, cc.data, cc.offset);
     }
 
     @Override
     public void col2im(Buffer cols, Window2d w, Buffer x) {
         CpuBuffer cc = cpu(cols, "col2im"), cx = cpu(x, "col2im");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("col2im: buffers of length " + cc.length + " and " + cx.length
-                    + " do not hold the [" + w.patchSize() + ", " + w.positions() + "] columns and the input of " + w);
-        }
+        checkPatches("col2im", cx, cc, w);
         WindowKernels.col2im(cc.data, cc.offset, w, cx.data, cx.offset);
     }
 
@@ -381,6 +375,13 @@ public final class CpuBackend implements Backend {
     private static void sameLength(String op, CpuBuffer a, CpuBuffer b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
+        }
+    }
+
+    private static void checkPatches(String op, CpuBuffer image, CpuBuffer cols, Window2d w) {
+        if (image.length != w.inputSize() || (long) cols.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException(op + ": an image buffer of length " + image.length + " and a patch buffer of length "
+                    + cols.length + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] patches of " + w);
         }
     }
 
