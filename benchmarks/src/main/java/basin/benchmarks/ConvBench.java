@@ -30,10 +30,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The convolutions of the studies as im2col + GEMM on the CPU backend, batch 128: im2col alone
- * (memory traffic), the whole forward pass of a Conv2d layer (im2col, GEMM, transpose to NCHW,
- * bias), and its gradient with respect to weights and input (the reverse sweep adds two GEMMs and
- * col2im). The GEMM does 2·out·(in·k²)·(N·outH·outW) flops, so time converts to GFLOP/s.
+ * The convolutions of the studies as im2col + GEMM on the CPU backend, batch 128: im2col of the
+ * whole batch alone (memory traffic), the forward pass of a Conv2d layer (chunked im2col, GEMM,
+ * transpose to NCHW, bias), and its gradient with respect to weights and input (the reverse sweep
+ * adds two GEMMs, im2col again and col2im). The GEMM does 2·out·(in·k²)·(N·outH·outW) flops, so time converts to GFLOP/s.
  *
  * <p>Shapes, as "in×H×W→out": the second convolution of mlp-vs-cnn's CNN (32×14×14→64), the
  * second and third of cnn-vs-resnet's vanilla CNN (64×16×16→128, 128×8×8→256), and the first- and

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ε₆₄·L/h (first differences) or ε₆₄·L/h² (second differences). With batch statistics the third
  * and fourth derivatives along ∇L and Hv are large (1/σ amplifies), and h = 1e-3 was measured to
  * err by 4e-5 of ‖∇L‖ and 6e-5 of ‖Hv‖; so h = 1e-5 for gradients (truncation ≈ 5e-8, rounding
- * ≈ 1e-11) and h = 1e-4 for Hessians (truncation ≈ 7e-7, rounding ≈ 1e-7 of ‖Hv‖). Both sides fit in
+ * ≈ 1e-11) and h = 1e-4 for Hessians, Richardson-extrapolated with h/2 (truncation O(h⁴), rounding
+ * ≈ 1e-7 of ‖Hv‖). Both sides fit in
  * 1e-5 of the scale ‖u‖·‖Hv‖ (resp. ‖u‖·‖∇L‖), which a wrong rule anywhere in the 20 layers would
  * exceed by orders of magnitude.
  *
