@@ -3,6 +3,7 @@ package basin.engine.nn;
 import basin.autodiff.Shape;
 import basin.autodiff.ShapeException;
 import basin.autodiff.Tensor;
+import basin.autodiff.ops.Convolution;
 import basin.kernels.Window2d;
 
 import java.util.List;
@@ -10,15 +11,16 @@ import java.util.List;
 /**
  * A 2-D convolution, PyTorch's {@code nn.Conv2d} (square kernel, no dilation, no groups), on NCHW
  * batches: y[n, o] = b[o] + Σ_c W[o, c] ⋆ x[n, c], with W of shape [out, in, k, k] and b of shape
- * [out]. Computed as im2col and one GEMM (Chellapilla, Puri &amp; Simard 2006):
+ * [out]. Computed as im2col and GEMM (Chellapilla, Puri &amp; Simard 2006) by the op
+ * {@link Convolution}, chunk by chunk of the batch:
  * <pre>
  *   U = im2col(x)                 [in·k·k, N·outH·outW]
- *   Y = W_[out, in·k·k] · U       [out, N·outH·outW]
- *   y = swap(Y) + b               [N, out, outH, outW]
+ *   Y = W_[out, in·k·k] · U       [out, N·outH·outW], transposed to [N, out, outH, outW]
+ *   y = Y + b
  * </pre>
- * Every step is a differentiable op, so the weight gradient (Ȳ Uᵀ), the input gradient
- * (col2im(Wᵀ Ȳ)) and their tangents under an HVP follow from the ops' own rules. Initialised as
- * PyTorch does: W and b ~ U(−1/√fan_in, 1/√fan_in) with fan_in = in·k·k.
+ * The weight gradient (Ȳ Uᵀ), the input gradient (col2im(Wᵀ Ȳ)) and their tangents under an HVP
+ * are that op's own bilinear rules. Initialised as PyTorch does: W and b ~ U(−1/√fan_in, 1/√fan_in)
+ * with fan_in = in·k·k.
  */
 public final class Conv2d implements Layer {
     private final int in, out, kernel, stride, padding;
@@ -66,10 +68,7 @@ public final class Conv2d implements Layer {
                 "conv2d(%d→%d): expects a batch [N, %d, H, W], got %s", in, out, in, s);
         int batch = s.dim(0);
         Window2d w = window(batch, Shape.of(s.dim(1), s.dim(2), s.dim(3)));
-        Tensor patches = x.im2col(w);                                                     // [in·k·k, N·P]
-        Tensor y = params[0].reshape(Shape.of(out, in * kernel * kernel)).matmul(patches);   // [out, N·P]
-        y = y.reshape(Shape.of(out, batch, w.outH() * w.outW())).swapAxes(0)               // [N, out, P]
-                .reshape(Shape.of(batch, out, w.outH(), w.outW()));
+        Tensor y = Convolution.conv(w, out).apply(x, params[0]);
         return bias ? y.addBroadcast(params[1], 1) : y;
     }
 

@@ -11,18 +11,20 @@ import java.util.List;
  * E[y] = x; otherwise y = x. y = x ⊙ m with m a constant, so gradients and HVPs pass through the
  * mask of that pass.
  *
- * <p>Masks are seeded: the k-th training pass of a layer built with seed s draws the mask of the
+ * <p>Masks are seeded: the k-th training pass of a layer with seed s draws the mask of the
  * stateless hash {@code dropoutMask(mix(s, k))}, the same on every backend, so a run is
- * reproducible from its seed.
+ * reproducible from its seed. A training run calls {@link #startRun} with its own seed, so that
+ * runs with different seeds draw different masks from the same spec.
  */
 public final class Dropout implements Layer {
     private final double p;
-    private final long seed;
-    private long passes;
+    private final long layerSeed;
+    private long seed, passes;
 
     public Dropout(double p, long seed) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
         this.p = p;
+        this.layerSeed = seed;
         this.seed = seed;
     }
 
@@ -59,12 +61,19 @@ public final class Dropout implements Layer {
         return z ^ (z >>> 31);
     }
 
+    /** Restarts the mask sequence for a run: seed = mix(layer seed, run seed), pass 0. */
+    public void startRun(long runSeed) {
+        seed = maskSeed(layerSeed, runSeed);
+        passes = 0;
+    }
+
     public double p() {
         return p;
     }
 
+    /** The seed given at construction (the spec's, or the layer's index). */
     public long seed() {
-        return seed;
+        return layerSeed;
     }
 
     /** Training passes so far (the index of the next mask). */

@@ -3,6 +3,7 @@ package basin.engine.train;
 import basin.engine.data.Batches;
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Dropout;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
@@ -15,8 +16,9 @@ import basin.engine.optim.Sgd;
  * learning rate, then evaluates (eval mode) on the training, validation and test sets.
  *
  * <p>Deterministic: the same seed gives bit-identical parameters on the CPU, because the batch order
- * is seeded and every kernel reduces in a fixed order. A NaN or infinite loss stops the run with a
- * {@link DivergenceException} naming the epoch and step, before the bad step touches θ.
+ * and the dropout masks are seeded and every kernel reduces in a fixed order. A NaN or infinite
+ * loss stops the run with a {@link DivergenceException} naming the epoch and step, before the bad
+ * step touches θ.
  */
 public final class Trainer {
 
@@ -56,6 +58,9 @@ public final class Trainer {
 
     /** Trains θ in place and returns the log of the last epoch. */
     public EpochLog train(ParamVector theta, Dataset train, Dataset validation, Dataset test, Listener listener) {
+        for (var layer : model.layers()) {
+            if (layer instanceof Dropout d) d.startRun(config.seed());        // masks follow the run's seed
+        }
         Objective objective = new Objective(model, Mode.TRAIN);
         Sgd sgd = new Sgd(config.momentum(), 0, config.weightDecay());
         Batches order = new Batches(train, config.batchSize(), Batches.LastBatch.KEEP, config.seed());

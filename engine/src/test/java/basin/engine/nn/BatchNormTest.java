@@ -74,22 +74,12 @@ class BatchNormTest {
 
     @Test
     void trainModeGradientIncludesTheBatchStatisticsAndMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = bnNet(seed, true, 0.1, new ArrayList<>());
-        double[] basin = p.gradient(Mode.TRAIN), oracle = p.oracle.gradient(p.thetaDouble(), 1e-6);
-        double rel = Compare.relativeError(basin, oracle), max = Compare.maxError(basin, oracle);
-        assertTrue(rel < GRADIENT_TOLERANCE && max < GRADIENT_TOLERANCE,
-                "seed " + seed + ": " + p.model + " gradient normwise " + rel + ", worst element " + max);
+        bnNet(Compare.seed(), true, 0.1, new ArrayList<>()).assertGradientMatchesOracle(Mode.TRAIN, GRADIENT_TOLERANCE);
     }
 
     @Test
     void trainModeHvpIncludesTheBatchStatisticsAndMatchesOracle() {
-        long seed = Compare.seed();
-        CnnProblem p = bnNet(seed, true, 0.1, new ArrayList<>());
-        double[] v = p.direction(new SplittableRandom(seed + 1));
-        double[] basin = p.hvp(v, Mode.BATCH_STATISTICS), oracle = p.oracle.hvp(p.thetaDouble(), v, 1e-4);
-        double rel = Compare.relativeError(basin, oracle);
-        assertTrue(rel < HVP_TOLERANCE, "seed " + seed + ": " + p.model + " train-mode Hv relative error " + rel);
+        bnNet(Compare.seed(), true, 0.1, new ArrayList<>()).assertHvpMatchesOracle(Mode.BATCH_STATISTICS, HVP_TOLERANCE);
     }
 
     /**

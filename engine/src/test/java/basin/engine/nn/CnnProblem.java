@@ -8,7 +8,6 @@ import basin.engine.oracle.NetOracle;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -31,17 +30,18 @@ final class CnnProblem {
     final Backend backend = CpuBackend.get();
 
     CnnProblem(long seed, int batchSize, int[] input, List<Piece> pieces) {
+        this(seed, batchSize, new Sequential(Shape.of(input), pieces.stream().map(Piece::basin).toList()),
+                pieces.stream().map(Piece::oracle).toList(), 0.1);
+    }
+
+    /** A given model and its oracle twin; θ is the initialisation plus N(0, noise²). */
+    CnnProblem(long seed, int batchSize, Sequential model, List<NetOracle.Node> nodes, double noise) {
         this.seed = seed;
         SplittableRandom rng = new SplittableRandom(seed);
-        List<Layer> layers = new ArrayList<>();
-        List<NetOracle.Node> nodes = new ArrayList<>();
-        for (Piece p : pieces) {
-            layers.add(p.basin());
-            nodes.add(p.oracle());
-        }
-        model = new Sequential(Shape.of(input), layers);
+        this.model = model;
+        int[] input = model.inputShape().dims();
         float[] t = model.initialParameters(backend, rng.nextLong()).toHost();
-        for (int i = 0; i < t.length; i++) t[i] += (float) (0.1 * rng.nextGaussian());
+        for (int i = 0; i < t.length; i++) t[i] += (float) (noise * rng.nextGaussian());
         theta = ParamVector.fromHost(backend, model.layout(), t);
         int perExample = Shape.of(input).size();
         float[] x = new float[batchSize * perExample];
@@ -83,6 +83,22 @@ final class CnnProblem {
         ParamVector hv = theta.zerosLike();
         new Objective(model, mode).hvp(theta, ParamVector.fromHost(backend, theta.layout(), vf), batch, hv, null);
         return Compare.toDouble(hv.toHost());
+    }
+
+    /** Basin's gradient against the oracle's central differences (h = 1e-6), normwise and in the worst element. */
+    void assertGradientMatchesOracle(Mode mode, double tolerance) {
+        double[] basin = gradient(mode), oracle = this.oracle.gradient(thetaDouble(), 1e-6);
+        double rel = Compare.relativeError(basin, oracle), max = Compare.maxError(basin, oracle);
+        if (!(rel < tolerance && max < tolerance)) {
+            throw new AssertionError("seed " + seed + ": " + model + " in " + mode + ": gradient normwise " + rel + ", worst element " + max);
+        }
+    }
+
+    /** Basin's Hv against the oracle's mixed second differences (h = 1e-4), for a direction drawn from seed + 1. */
+    void assertHvpMatchesOracle(Mode mode, double tolerance) {
+        double[] v = direction(new SplittableRandom(seed + 1));
+        double rel = Compare.relativeError(hvp(v, mode), oracle.hvp(thetaDouble(), v, 1e-4));
+        if (!(rel < tolerance)) throw new AssertionError("seed " + seed + ": " + model + " in " + mode + ": Hv relative error " + rel);
     }
 
     /** A random direction with float32-exact entries, so Basin and the oracle see the same v. */

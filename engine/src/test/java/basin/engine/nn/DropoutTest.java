@@ -61,6 +61,18 @@ class DropoutTest {
     }
 
     @Test
+    void eachTrainingRunSeedStartsItsOwnMaskSequence() {
+        Dropout d = new Dropout(0.5, 11);
+        d.startRun(1);
+        float[] run1 = pass(d, 500, Mode.TRAIN);
+        d.startRun(2);
+        float[] run2 = pass(d, 500, Mode.TRAIN);
+        d.startRun(1);
+        assertArrayEquals(run1, pass(d, 500, Mode.TRAIN), "the same run seed replays its masks");
+        assertFalse(java.util.Arrays.equals(run1, run2), "runs 1 and 2 drew the same mask");
+    }
+
+    @Test
     void evalAndBatchStatisticsModesPassInputsThroughAndDrawNoMask() {
         Dropout d = new Dropout(0.9, 1);
         float[] ones = new float[20];

@@ -14,7 +14,9 @@ import java.util.List;
  * piecewise smooth, and a difference step that crosses a kink would ruin the quotient, so the
  * oracle first records the activation pattern at θ (every ReLU's sign, every pooling window's
  * argmax) and differentiates the function with that pattern frozen: the smooth piece that contains
- * θ, whose derivatives at θ are the network's derivatives wherever they exist.
+ * θ, whose derivatives at θ are the network's derivatives wherever they exist. A ReLU input
+ * within float32 rounding of zero may fall on the other side in Basin; {@link #nearKinks} and
+ * {@link #choosePiece} let a test compare with each adjacent piece.
  */
 public final class NetOracle {
 
@@ -27,18 +29,41 @@ public final class NetOracle {
         }
     }
 
-    /** The per-pass record of kinks: ReLU masks and max-pool argmaxes, in the order they occur. */
+    /**
+     * The per-pass record of kinks: ReLU masks and max-pool argmaxes, in the order they occur, and
+     * the ReLU inputs so close to zero (within {@link #NEAR_KINK} of their layer's RMS) that float32
+     * rounding in Basin may give them the other sign.
+     */
     static final class Pattern {
         final List<Object> entries = new ArrayList<>();
+        final List<double[]> nearKinks = new ArrayList<>();     // {entry, element, |z|/rms}
+        double[] theta;
         boolean frozen;
-        int next;
+        int next, flips;
 
         boolean[] mask(double[] z) {
             if (frozen) return (boolean[]) entries.get(next++);
             boolean[] m = new boolean[z.length];
-            for (int i = 0; i < z.length; i++) m[i] = z[i] > 0;
+            double ms = 0;
+            for (double zi : z) ms += zi * zi;
+            double rms = Math.sqrt(ms / Math.max(1, z.length));
+            for (int i = 0; i < z.length; i++) {
+                m[i] = z[i] > 0;
+                if (Math.abs(z[i]) < NEAR_KINK * rms) nearKinks.add(new double[] {entries.size(), i, Math.abs(z[i]) / rms});
+            }
             entries.add(m);
             return m;
+        }
+
+        /** Flips the signs of the near-kink units whose bits differ between {@code want} and the current flips. */
+        void flip(int want) {
+            for (int b = 0; b < nearKinks.size(); b++) {
+                if (((want ^ flips) >> b & 1) == 0) continue;
+                boolean[] m = (boolean[]) entries.get((int) nearKinks.get(b)[0]);
+                int i = (int) nearKinks.get(b)[1];
+                m[i] = !m[i];
+            }
+            flips = want;
         }
 
         int[] argmax(int[] computed) {
@@ -54,6 +79,12 @@ public final class NetOracle {
 
         Act forward(Act x, double[] theta, int offset, Pattern pattern);
     }
+
+    /** ReLU inputs within this fraction of their layer's RMS count as near a kink. */
+    public static final double NEAR_KINK = 1e-5;
+
+    /** At most this many near-kink units are offered for flipping (the closest ones), 2⁶ patterns. */
+    public static final int MAX_FLIPPABLE = 6;
 
     private final List<Node> nodes;
     private final Act input;
@@ -85,9 +116,34 @@ public final class NetOracle {
         return crossEntropy(logits(theta));
     }
 
+    /** Records θ's activation pattern unless it is already recorded for this θ (keeping any flips). */
+    private void prepare(double[] theta) {
+        if (pattern != null && java.util.Arrays.equals(pattern.theta, theta)) return;
+        loss(theta);
+        pattern.theta = theta.clone();
+        pattern.nearKinks.sort(java.util.Comparator.comparingDouble(k -> k[2]));
+        while (pattern.nearKinks.size() > MAX_FLIPPABLE) pattern.nearKinks.remove(pattern.nearKinks.size() - 1);
+    }
+
+    /**
+     * The number k of ReLU units at θ so close to their kink that a float32 computation may put
+     * them on the other side (at most {@link #MAX_FLIPPABLE}). Each of the 2^k sign choices is a
+     * smooth piece adjacent to θ; {@link #choosePiece} selects one.
+     */
+    public int nearKinks(double[] theta) {
+        prepare(theta);
+        return pattern.nearKinks.size();
+    }
+
+    /** Differentiates the piece whose near-kink units have the signs of θ flipped where {@code flips} has a bit set. */
+    public void choosePiece(double[] theta, int flips) {
+        prepare(theta);
+        pattern.flip(flips);
+    }
+
     /** ∂L/∂θᵢ by central differences with the pattern of θ frozen. */
     public double[] gradient(double[] theta, double h) {
-        loss(theta);
+        prepare(theta);
         double[] g = new double[theta.length];
         double[] t = theta.clone();
         for (int i = 0; i < theta.length; i++) {
@@ -103,11 +159,20 @@ public final class NetOracle {
 
     /**
      * (H v)ᵢ by the mixed second difference
-     * [L(θ+hv+heᵢ) − L(θ+hv−heᵢ) − L(θ−hv+heᵢ) + L(θ−hv−heᵢ)] / 4h², pattern of θ frozen:
-     * truncation O(h²), rounding O(ε·L/h²).
+     * D(h)ᵢ = [L(θ+hv+heᵢ) − L(θ+hv−heᵢ) − L(θ−hv+heᵢ) + L(θ−hv−heᵢ)] / 4h², pattern of θ frozen,
+     * extrapolated (Richardson) as (4·D(h/2) − D(h))/3: truncation O(h⁴), rounding O(ε·L/h²).
+     * BatchNorm on a batch of three can make the fourth derivatives large enough that plain
+     * D(1e-4) errs by 1e-3; the extrapolation removes that term.
      */
     public double[] hvp(double[] theta, double[] v, double h) {
-        loss(theta);
+        prepare(theta);
+        double[] coarse = secondDifference(theta, v, h), fine = secondDifference(theta, v, h / 2);
+        double[] hv = new double[theta.length];
+        for (int i = 0; i < hv.length; i++) hv[i] = (4 * fine[i] - coarse[i]) / 3;
+        return hv;
+    }
+
+    private double[] secondDifference(double[] theta, double[] v, double h) {
         double[] plus = theta.clone(), minus = theta.clone();
         for (int i = 0; i < theta.length; i++) {
             plus[i] += h * v[i];
@@ -131,13 +196,17 @@ public final class NetOracle {
 
     /** ⟨u, ∇L⟩ = (L(θ+hu) − L(θ−hu)) / 2h, pattern frozen. */
     public double directionalDerivative(double[] theta, double[] u, double h) {
-        loss(theta);
+        prepare(theta);
         return (frozenLoss(axpy(theta, h, u)) - frozenLoss(axpy(theta, -h, u))) / (2 * h);
     }
 
-    /** ⟨u, H v⟩ by the four-point second difference along u and v, pattern frozen. */
+    /** ⟨u, H v⟩ by the four-point second difference along u and v, pattern frozen, Richardson-extrapolated as {@link #hvp}. */
     public double quadraticForm(double[] theta, double[] u, double[] v, double h) {
-        loss(theta);
+        prepare(theta);
+        return (4 * mixedDifference(theta, u, v, h / 2) - mixedDifference(theta, u, v, h)) / 3;
+    }
+
+    private double mixedDifference(double[] theta, double[] u, double[] v, double h) {
         double[] up = axpy(theta, h, u), um = axpy(theta, -h, u);
         return (frozenLoss(axpy(up, h, v)) - frozenLoss(axpy(up, -h, v))
                 - frozenLoss(axpy(um, h, v)) + frozenLoss(axpy(um, -h, v))) / (4 * h * h);

@@ -6,6 +6,8 @@ import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
 import basin.kernels.Window2d;
 import basin.kernels.cpu.conv.WindowKernels;
+import basin.kernels.cpu.elementwise.DropoutHash;
+import basin.kernels.cpu.elementwise.Transposition;
 import basin.kernels.cpu.gemm.Sgemm;
 
 import java.util.Map;
@@ -227,6 +229,16 @@ public final class CpuBackend implements Backend {
         CpuBuffer cx = cpu(x, "sumToMid"), co = cpu(out, "sumToMid");
         checkOuterMidInner("sumToMid", cx, co, outer, mid, inner);
         float[] xd = cx.data, od = co.data;
+        if (inner == 1 && outer <= 16) {
+            // Few long rows (average pooling's [k², N·C·P]): one float64 sum per output over
+            // `outer` sequential streams, with no accumulator array to allocate.
+            for (int m = 0; m < mid; m++) {
+                double s = 0;
+                for (int o = 0; o < outer; o++) s += xd[cx.offset + o * mid + m];
+                od[co.offset + m] = (float) s;
+            }
+            return;
+        }
         if (inner == 1) {
             // The dense-bias case [batch, features]: walk rows in memory order, one float64
             // accumulator per feature.
@@ -286,51 +298,14 @@ public final class CpuBackend implements Backend {
                     "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
                     cx.length, co.length, outer, rows, cols, inner));
         }
-        float[] xd = cx.data, od = co.data;
-        int block = rows * cols * inner;
-        if (inner == 1) {
-            // Tiles of 32×32 keep both the rows read and the rows written in L1.
-            for (int o = 0; o < outer; o++) {
-                int xb = cx.offset + o * block, ob = co.offset + o * block;
-                for (int r0 = 0; r0 < rows; r0 += 32) {
-                    for (int c0 = 0; c0 < cols; c0 += 32) {
-                        int r1 = Math.min(rows, r0 + 32), c1 = Math.min(cols, c0 + 32);
-                        for (int r = r0; r < r1; r++) {
-                            for (int c = c0; c < c1; c++) od[ob + c * rows + r] = xd[xb + r * cols + c];
-                        }
-                    }
-                }
-            }
-            return;
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    System.arraycopy(xd, cx.offset + o * block + (r * cols + c) * inner,
-                            od, co.offset + o * block + (c * rows + r) * inner, inner);
-                }
-            }
-        }
+        Transposition.transpose(cx.data, cx.offset, outer, rows, cols, inner, co.data, co.offset);
     }
 
     @Override
     public void dropoutMask(long seed, float p, Buffer out) {
         CpuBuffer co = cpu(out, "dropoutMask");
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
-        long threshold = Math.round(p * (double) (1 << 24));
-        float keep = 1f / (1f - p);
-        float[] od = co.data;
-        for (int i = 0; i < co.length; i++) {
-            long u = splitmix64(seed + (i + 1L) * 0x9E3779B97F4A7C15L) >>> 40;
-            od[co.offset + i] = u < threshold ? 0f : keep;
-        }
-    }
-
-    /** Steele, Lea &amp; Flood's SplitMix64 finaliser: a bijective 64-bit mix with full avalanche. */
-    private static long splitmix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        DropoutHash.fill(seed, p, co.data, co.offset, co.length);
     }
 
     // ---- sliding windows ----------------------------------------------------------------------
@@ -338,20 +313,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void im2col(Buffer x, Window2d w, Buffer cols) {
         CpuBuffer cx = cpu(x, "im2col"), cc = cpu(cols, "im2col");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("im2col: buffers of length " + cx.length + " and " + cc.length
-                    + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] columns of " + w);
-        }
+        checkPatches("im2col", cx, cc, w);
         WindowKernels.im2col(cx.data, cx.offset, w, cc.data, cc.offset);
     }
 
     @Override
     public void col2im(Buffer cols, Window2d w, Buffer x) {
         CpuBuffer cc = cpu(cols, "col2im"), cx = cpu(x, "col2im");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("col2im: buffers of length " + cc.length + " and " + cx.length
-                    + " do not hold the [" + w.patchSize() + ", " + w.positions() + "] columns and the input of " + w);
-        }
+        checkPatches("col2im", cx, cc, w);
         WindowKernels.col2im(cc.data, cc.offset, w, cx.data, cx.offset);
     }
 
@@ -393,6 +362,13 @@ public final class CpuBackend implements Backend {
     private static void sameLength(String op, CpuBuffer a, CpuBuffer b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
+        }
+    }
+
+    private static void checkPatches(String op, CpuBuffer image, CpuBuffer cols, Window2d w) {
+        if (image.length != w.inputSize() || (long) cols.length != (long) w.patchSize() * w.positions()) {
+            throw new IllegalArgumentException(op + ": an image buffer of length " + image.length + " and a patch buffer of length "
+                    + cols.length + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] patches of " + w);
         }
     }
 

@@ -1,0 +1,118 @@
+package basin.kernels.cpu;
+
+import basin.kernels.Backend;
+import basin.kernels.Buffer;
+import basin.kernels.Window2d;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Max pooling, gather, scatter-add and col2im against plain loops written from their definitions in
+ * {@link Backend}, on inputs large enough that the kernels split across threads and on small odd
+ * ones that they run serially. Exact equality: the kernels move or compare floats, and col2im adds
+ * in the order of the definition.
+ */
+class WindowKernelsTest {
+    private final Backend cpu = CpuBackend.get();
+
+    private static long seed() {
+        String pinned = System.getProperty("basin.seed");
+        return pinned != null ? Long.parseLong(pinned) : System.nanoTime();
+    }
+
+    private Buffer upload(float[] v) {
+        Buffer b = cpu.allocate(v.length);
+        cpu.copyIn(v, 0, b);
+        return b;
+    }
+
+    private float[] download(Buffer b) {
+        float[] v = new float[b.length()];
+        cpu.copyOut(b, v, 0);
+        return v;
+    }
+
+    private static float[] random(int n, SplittableRandom rng) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) rng.nextGaussian();
+        return v;
+    }
+
+    @Test
+    void maxPoolMatchesTheDefinitionOnLargeAndSmallInputs() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Window2d w : new Window2d[] {Window2d.square(4, 16, 64, 64, 2, 2, 0), Window2d.square(3, 5, 9, 7, 3, 2, 1)}) {
+            float[] x = random(w.inputSize(), rng);
+            Buffer y = cpu.allocate(w.pooledSize()), at = cpu.allocate(w.pooledSize());
+            cpu.maxPool2d(upload(x), w, y, at);
+            float[] ys = download(y), ats = download(at);
+            int H = w.height(), W = w.width(), oh = w.outH(), ow = w.outW();
+            for (int p = 0; p < w.batch() * w.channels(); p++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        int arg = -1;
+                        for (int r = i * w.strideH() - w.padH(); r < i * w.strideH() - w.padH() + w.kernelH(); r++)
+                            for (int q = j * w.strideW() - w.padW(); q < j * w.strideW() - w.padW() + w.kernelW(); q++)
+                                if (r >= 0 && r < H && q >= 0 && q < W && (arg < 0 || x[p * H * W + r * W + q] > best)) {
+                                    best = x[p * H * W + r * W + q];
+                                    arg = r * W + q;
+                                }
+                        int o = (p * oh + i) * ow + j;
+                        assertEquals(best, ys[o], "seed " + seed + ", " + w + ": max at output " + o);
+                        assertEquals(arg, (int) ats[o], "seed " + seed + ", " + w + ": argmax at output " + o);
+                    }
+        }
+    }
+
+    @Test
+    void gatherAndScatterAddMatchTheDefinition() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int planes = 300, planeIn = 1000, planeOut = 500;
+        float[] x = random(planes * planeIn, rng), y = random(planes * planeOut, rng), index = new float[planes * planeOut];
+        for (int i = 0; i < index.length; i++) index[i] = rng.nextInt(planeIn);        // repeats included
+        Buffer gathered = cpu.allocate(planes * planeOut), scattered = cpu.allocate(planes * planeIn);
+        Buffer idx = upload(index);
+        cpu.gather(upload(x), idx, planes, planeIn, planeOut, gathered);
+        cpu.scatterAdd(upload(y), idx, planes, planeIn, planeOut, scattered);
+        float[] g = download(gathered), s = download(scattered), want = new float[planes * planeIn];
+        for (int p = 0; p < planes; p++)
+            for (int j = 0; j < planeOut; j++) {
+                int at = p * planeIn + (int) index[p * planeOut + j];
+                assertEquals(x[at], g[p * planeOut + j], "seed " + seed + ": gather at " + (p * planeOut + j));
+                want[at] += y[p * planeOut + j];
+            }
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], s[i], "seed " + seed + ": scatterAdd at " + i);
+    }
+
+    @Test
+    void col2imSumsEveryPatchEntryBackWhereIm2colTookIt() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Window2d w : new Window2d[] {Window2d.square(8, 16, 32, 32, 3, 1, 1), new Window2d(2, 3, 7, 6, 3, 2, 2, 1, 1, 0)}) {
+            float[] cols = random(w.patchSize() * w.positions(), rng);
+            Buffer x = cpu.allocate(w.inputSize());
+            cpu.fill(x, Float.NaN);                                           // col2im must overwrite, not accumulate into old contents
+            cpu.col2im(upload(cols), w, x);
+            float[] got = download(x), want = new float[w.inputSize()];
+            int oh = w.outH(), ow = w.outW();
+            for (int c = 0; c < w.channels(); c++)
+                for (int ki = 0; ki < w.kernelH(); ki++)
+                    for (int kj = 0; kj < w.kernelW(); kj++)
+                        for (int n = 0; n < w.batch(); n++)
+                            for (int i = 0; i < oh; i++)
+                                for (int j = 0; j < ow; j++) {
+                                    int r = i * w.strideH() - w.padH() + ki, q = j * w.strideW() - w.padW() + kj;
+                                    if (r < 0 || r >= w.height() || q < 0 || q >= w.width()) continue;
+                                    int row = (c * w.kernelH() + ki) * w.kernelW() + kj, col = (n * oh + i) * ow + j;
+                                    want[((n * w.channels() + c) * w.height() + r) * w.width() + q] += cols[row * w.positions() + col];
+                                }
+            for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], "seed " + seed + ", " + w + ": x at " + i);
+        }
+    }
+}
