@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Max pooling, gather, scatter-add and col2im against plain loops written from their definitions in
@@ -67,6 +68,21 @@ class WindowKernelsTest {
                         assertEquals(arg, (int) ats[o], "seed " + seed + ", " + w + ": argmax at output " + o);
                     }
         }
+    }
+
+    @Test
+    void maxPoolTiesGoToTheFirstAndTheFirstNaNWins() {
+        // One plane 2×4, two 2×2 windows: [1 3 | 5 5] over [3 2 | NaN NaN].
+        Window2d w = Window2d.square(1, 1, 2, 4, 2, 2, 0);
+        float[] x = {1, 3, 5, 5,
+                     3, 2, Float.NaN, Float.NaN};
+        Buffer y = cpu.allocate(2), at = cpu.allocate(2);
+        cpu.maxPool2d(upload(x), w, y, at);
+        float[] ys = download(y), ats = download(at);
+        assertEquals(3f, ys[0]);
+        assertEquals(1, (int) ats[0], "a tie goes to the first maximum in row-major window order");
+        assertTrue(Float.isNaN(ys[1]), "NaN propagates");
+        assertEquals(6, (int) ats[1], "the first NaN in window order is the argmax");
     }
 
     @Test

@@ -98,18 +98,33 @@ public final class WindowKernels {
                 int h0 = Math.max(0, oh * sh - ph), h1 = Math.min(H, oh * sh - ph + kh);
                 for (int ow = 0; ow < outW; ow++) {
                     int w0 = Math.max(0, ow * sw - pw), w1 = Math.min(W, ow * sw - pw + kw);
+                    // The common case without NaN, written so that the JIT can use conditional
+                    // moves: a branch on "v > best" is mispredicted about half the time on data.
+                    // A strict > keeps the first maximum, as PyTorch does.
                     float best = Float.NEGATIVE_INFINITY;
                     int at = h0 * W + w0;
+                    boolean sawNaN = false;
                     for (int ih = h0; ih < h1; ih++) {
+                        int row = in + ih * W;
                         for (int iw = w0; iw < w1; iw++) {
-                            float v = x[in + ih * W + iw];
-                            if (v > best || Float.isNaN(v)) {         // first maximum wins; NaN propagates
-                                best = v;
-                                at = ih * W + iw;
-                                if (Float.isNaN(v)) break;
+                            float v = x[row + iw];
+                            boolean larger = v > best;
+                            best = larger ? v : best;
+                            at = larger ? ih * W + iw : at;
+                            sawNaN |= v != v;
+                        }
+                    }
+                    if (sawNaN) {                                     // NaN wins: the first one in window order
+                        search:
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                if (Float.isNaN(x[in + ih * W + iw])) {
+                                    best = Float.NaN;
+                                    at = ih * W + iw;
+                                    break search;
+                                }
                             }
                         }
-                        if (Float.isNaN(best)) break;
                     }
                     int o = (p * outH + oh) * outW + ow;
                     y[yOff + o] = best;
