@@ -2,6 +2,7 @@ package basin.kernels.cpu;
 
 import basin.kernels.Arena;
 import basin.kernels.Backend;
+import basin.kernels.BackendChecks;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
 import basin.kernels.Window2d;
@@ -78,7 +79,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void copy(Buffer src, Buffer dst) {
         CpuBuffer s = cpu(src, "copy"), d = cpu(dst, "copy");
-        sameLength("copy", s, d);
+        BackendChecks.sameLength("copy", s, d);
         System.arraycopy(s.data, s.offset, d.data, d.offset, s.length);
     }
 
@@ -108,7 +109,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void axpy(float alpha, Buffer x, Buffer y) {
         CpuBuffer cx = cpu(x, "axpy"), cy = cpu(y, "axpy");
-        sameLength("axpy", cx, cy);
+        BackendChecks.sameLength("axpy", cx, cy);
         float[] xd = cx.data, yd = cy.data;
         int xo = cx.offset, yo = cy.offset, n = cx.length;
         for (int i = 0; i < n; i++) yd[yo + i] += alpha * xd[xo + i];
@@ -117,7 +118,7 @@ public final class CpuBackend implements Backend {
     @Override
     public double dot(Buffer a, Buffer b) {
         CpuBuffer ca = cpu(a, "dot"), cb = cpu(b, "dot");
-        sameLength("dot", ca, cb);
+        BackendChecks.sameLength("dot", ca, cb);
         return Float64Dot.dot(ca.data, ca.offset, cb.data, cb.offset, ca.length);
     }
 
@@ -126,8 +127,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void add(Buffer a, Buffer b, Buffer out) {
         CpuBuffer ca = cpu(a, "add"), cb = cpu(b, "add"), co = cpu(out, "add");
-        sameLength("add", ca, co);
-        sameLength("add", cb, co);
+        BackendChecks.sameLength("add", ca, co);
+        BackendChecks.sameLength("add", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] + bd[bo + i];
@@ -136,8 +137,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void sub(Buffer a, Buffer b, Buffer out) {
         CpuBuffer ca = cpu(a, "sub"), cb = cpu(b, "sub"), co = cpu(out, "sub");
-        sameLength("sub", ca, co);
-        sameLength("sub", cb, co);
+        BackendChecks.sameLength("sub", ca, co);
+        BackendChecks.sameLength("sub", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] - bd[bo + i];
@@ -146,8 +147,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void mul(Buffer a, Buffer b, Buffer out) {
         CpuBuffer ca = cpu(a, "mul"), cb = cpu(b, "mul"), co = cpu(out, "mul");
-        sameLength("mul", ca, co);
-        sameLength("mul", cb, co);
+        BackendChecks.sameLength("mul", ca, co);
+        BackendChecks.sameLength("mul", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] * bd[bo + i];
@@ -156,7 +157,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void scale(Buffer x, float alpha, Buffer out) {
         CpuBuffer cx = cpu(x, "scale"), co = cpu(out, "scale");
-        sameLength("scale", cx, co);
+        BackendChecks.sameLength("scale", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = alpha * xd[xo + i];
@@ -165,7 +166,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void relu(Buffer x, Buffer out) {
         CpuBuffer cx = cpu(x, "relu"), co = cpu(out, "relu");
-        sameLength("relu", cx, co);
+        BackendChecks.sameLength("relu", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = Math.max(xd[xo + i], 0f);
@@ -174,7 +175,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void positiveMask(Buffer x, Buffer out) {
         CpuBuffer cx = cpu(x, "positiveMask"), co = cpu(out, "positiveMask");
-        sameLength("positiveMask", cx, co);
+        BackendChecks.sameLength("positiveMask", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = xd[xo + i] > 0f ? 1f : 0f;
@@ -183,7 +184,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void exp(Buffer x, Buffer out) {
         CpuBuffer cx = cpu(x, "exp"), co = cpu(out, "exp");
-        sameLength("exp", cx, co);
+        BackendChecks.sameLength("exp", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = (float) Math.exp(xd[xo + i]);
@@ -194,8 +195,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void broadcast(BroadcastOp op, Buffer x, Buffer b, int outer, int mid, int inner, Buffer out) {
         CpuBuffer cx = cpu(x, "broadcast"), cb = cpu(b, "broadcast"), co = cpu(out, "broadcast");
-        checkOuterMidInner("broadcast", cx, cb, outer, mid, inner);
-        sameLength("broadcast", cx, co);
+        BackendChecks.outerMidInner("broadcast", cx, cb, outer, mid, inner);
+        BackendChecks.sameLength("broadcast", cx, co);
         float[] xd = cx.data, bd = cb.data, od = co.data;
         for (int o = 0; o < outer; o++) {
             for (int m = 0; m < mid; m++) {
@@ -214,7 +215,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void expand(Buffer b, int outer, int mid, int inner, Buffer out) {
         CpuBuffer cb = cpu(b, "expand"), co = cpu(out, "expand");
-        checkOuterMidInner("expand", co, cb, outer, mid, inner);
+        BackendChecks.outerMidInner("expand", co, cb, outer, mid, inner);
         float[] bd = cb.data, od = co.data;
         for (int o = 0; o < outer; o++) {
             for (int m = 0; m < mid; m++) {
@@ -227,7 +228,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sumToMid(Buffer x, int outer, int mid, int inner, Buffer out) {
         CpuBuffer cx = cpu(x, "sumToMid"), co = cpu(out, "sumToMid");
-        checkOuterMidInner("sumToMid", cx, co, outer, mid, inner);
+        BackendChecks.outerMidInner("sumToMid", cx, co, outer, mid, inner);
         float[] xd = cx.data, od = co.data;
         if (inner == 1 && outer <= 16) {
             // Few long rows (average pooling's [k², N·C·P]): one float64 sum per output over
@@ -283,7 +284,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void rsqrt(Buffer x, Buffer out) {
         CpuBuffer cx = cpu(x, "rsqrt"), co = cpu(out, "rsqrt");
-        sameLength("rsqrt", cx, co);
+        BackendChecks.sameLength("rsqrt", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
         for (int i = 0; i < n; i++) od[oo + i] = (float) (1.0 / Math.sqrt(xd[xo + i]));
@@ -313,42 +314,35 @@ public final class CpuBackend implements Backend {
     @Override
     public void im2col(Buffer x, Window2d w, Buffer cols) {
         CpuBuffer cx = cpu(x, "im2col"), cc = cpu(cols, "im2col");
-        checkPatches("im2col", cx, cc, w);
+        BackendChecks.patches("im2col", cx, cc, w);
         WindowKernels.im2col(cx.data, cx.offset, w, cc.data, cc.offset);
     }
 
     @Override
     public void col2im(Buffer cols, Window2d w, Buffer x) {
         CpuBuffer cc = cpu(cols, "col2im"), cx = cpu(x, "col2im");
-        checkPatches("col2im", cx, cc, w);
+        BackendChecks.patches("col2im", cx, cc, w);
         WindowKernels.col2im(cc.data, cc.offset, w, cx.data, cx.offset);
     }
 
     @Override
     public void maxPool2d(Buffer x, Window2d w, Buffer y, Buffer argmax) {
         CpuBuffer cx = cpu(x, "maxPool2d"), cy = cpu(y, "maxPool2d"), ca = cpu(argmax, "maxPool2d");
-        if (cx.length != w.inputSize() || cy.length != w.pooledSize() || ca.length != w.pooledSize()) {
-            throw new IllegalArgumentException("maxPool2d: buffers of length " + cx.length + ", " + cy.length + ", "
-                    + ca.length + " do not hold the input and the " + w.pooledSize() + " outputs of " + w);
-        }
-        if ((long) w.height() * w.width() > (1 << 24)) {
-            throw new IllegalArgumentException("maxPool2d: planes of " + w.height() + "×" + w.width()
-                    + " pixels exceed 2^24, where float indices stop being exact");
-        }
+        BackendChecks.maxPool2d(cx, cy, ca, w);
         WindowKernels.maxPool2d(cx.data, cx.offset, w, cy.data, cy.offset, ca.data, ca.offset);
     }
 
     @Override
     public void gather(Buffer x, Buffer index, int planes, int planeIn, int planeOut, Buffer y) {
         CpuBuffer cx = cpu(x, "gather"), ci = cpu(index, "gather"), cy = cpu(y, "gather");
-        checkPlanes("gather", cx, ci, cy, planes, planeIn, planeOut);
+        BackendChecks.planes("gather", cx, ci, cy, planes, planeIn, planeOut);
         WindowKernels.gather(cx.data, cx.offset, ci.data, ci.offset, planes, planeIn, planeOut, cy.data, cy.offset);
     }
 
     @Override
     public void scatterAdd(Buffer y, Buffer index, int planes, int planeIn, int planeOut, Buffer x) {
         CpuBuffer cy = cpu(y, "scatterAdd"), ci = cpu(index, "scatterAdd"), cx = cpu(x, "scatterAdd");
-        checkPlanes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
+        BackendChecks.planes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
         WindowKernels.scatterAdd(cy.data, cy.offset, ci.data, ci.offset, planes, planeIn, planeOut, cx.data, cx.offset);
     }
 
@@ -359,32 +353,7 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException(op + ": buffer " + b + " does not live on the cpu backend");
     }
 
-    private static void sameLength(String op, CpuBuffer a, CpuBuffer b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
-        }
-    }
 
-    private static void checkPatches(String op, CpuBuffer image, CpuBuffer cols, Window2d w) {
-        if (image.length != w.inputSize() || (long) cols.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException(op + ": an image buffer of length " + image.length + " and a patch buffer of length "
-                    + cols.length + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] patches of " + w);
-        }
-    }
 
-    private static void checkPlanes(String op, CpuBuffer x, CpuBuffer index, CpuBuffer y, int planes, int planeIn, int planeOut) {
-        if (x.length != planes * planeIn || index.length != planes * planeOut || y.length != planes * planeOut) {
-            throw new IllegalArgumentException(String.format(
-                    "%s: buffers x=%d, index=%d, y=%d do not match [planes=%d, planeIn=%d] and [planes=%d, planeOut=%d]",
-                    op, x.length, index.length, y.length, planes, planeIn, planes, planeOut));
-        }
-    }
 
-    private static void checkOuterMidInner(String op, CpuBuffer full, CpuBuffer small, int outer, int mid, int inner) {
-        if (full.length != outer * mid * inner || small.length != mid) {
-            throw new IllegalArgumentException(String.format(
-                    "%s: buffers of length %d and %d do not match [outer=%d, mid=%d, inner=%d] and [mid=%d]",
-                    op, full.length, small.length, outer, mid, inner, mid));
-        }
-    }
 }

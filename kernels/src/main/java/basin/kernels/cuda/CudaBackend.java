@@ -2,6 +2,7 @@ package basin.kernels.cuda;
 
 import basin.kernels.Arena;
 import basin.kernels.Backend;
+import basin.kernels.BackendChecks;
 import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
 import basin.kernels.Window2d;
@@ -216,7 +217,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void copy(Buffer src, Buffer dst) {
         CudaBuffer s = cuda(src, "copy"), d = cuda(dst, "copy");
-        sameLength("copy", s, d);
+        BackendChecks.sameLength("copy", s, d);
         makeCurrent();
         if (s.length > 0) {
             CudaCheck.driver(JCudaDriver.cuMemcpyDtoDAsync(d.pointer, s.pointer, s.bytes(), stream), "cuMemcpyDtoDAsync(" + s.length + " floats)");
@@ -266,7 +267,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void axpy(float alpha, Buffer x, Buffer y) {
         CudaBuffer cx = cuda(x, "axpy"), cy = cuda(y, "axpy");
-        sameLength("axpy", cx, cy);
+        BackendChecks.sameLength("axpy", cx, cy);
         makeCurrent();
         kernels.axpy(alpha, cx.pointer, cy.pointer, cx.length);
     }
@@ -274,7 +275,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized double dot(Buffer a, Buffer b) {
         CudaBuffer ca = cuda(a, "dot"), cb = cuda(b, "dot");
-        sameLength("dot", ca, cb);
+        BackendChecks.sameLength("dot", ca, cb);
         makeCurrent();
         kernels.dot(ca.pointer, cb.pointer, ca.length, dotPartials, dotResult);
         return readDotResult("dot");
@@ -344,8 +345,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void broadcast(BroadcastOp op, Buffer x, Buffer b, int outer, int mid, int inner, Buffer out) {
         CudaBuffer cx = cuda(x, "broadcast"), cb = cuda(b, "broadcast"), co = cuda(out, "broadcast");
-        checkOuterMidInner("broadcast", cx, cb, outer, mid, inner);
-        sameLength("broadcast", cx, co);
+        BackendChecks.outerMidInner("broadcast", cx, cb, outer, mid, inner);
+        BackendChecks.sameLength("broadcast", cx, co);
         makeCurrent();
         if (op == BroadcastOp.ADD) kernels.broadcastAdd(cx.pointer, cb.pointer, co.pointer, outer, mid, inner);
         else kernels.broadcastMul(cx.pointer, cb.pointer, co.pointer, outer, mid, inner);
@@ -354,7 +355,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void expand(Buffer b, int outer, int mid, int inner, Buffer out) {
         CudaBuffer cb = cuda(b, "expand"), co = cuda(out, "expand");
-        checkOuterMidInner("expand", co, cb, outer, mid, inner);
+        BackendChecks.outerMidInner("expand", co, cb, outer, mid, inner);
         makeCurrent();
         kernels.expand(cb.pointer, co.pointer, outer, mid, inner);
     }
@@ -362,7 +363,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void sumToMid(Buffer x, int outer, int mid, int inner, Buffer out) {
         CudaBuffer cx = cuda(x, "sumToMid"), co = cuda(out, "sumToMid");
-        checkOuterMidInner("sumToMid", cx, co, outer, mid, inner);
+        BackendChecks.outerMidInner("sumToMid", cx, co, outer, mid, inner);
         makeCurrent();
         kernels.sumToMid(cx.pointer, co.pointer, outer, mid, inner);
     }
@@ -435,15 +436,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void maxPool2d(Buffer x, Window2d w, Buffer y, Buffer argmax) {
         CudaBuffer cx = cuda(x, "maxPool2d"), cy = cuda(y, "maxPool2d"), ca = cuda(argmax, "maxPool2d");
-        if (cx.length != w.inputSize() || cy.length != w.pooledSize() || ca.length != w.pooledSize()) {
-            throw new IllegalArgumentException("maxPool2d: buffers of length " + cx.length + ", " + cy.length + ", "
-                    + ca.length + " do not hold the input and the " + w.pooledSize() + " outputs of " + w);
-        }
-        if ((long) w.height() * w.width() > (1 << 24)) {
-            throw new IllegalArgumentException("maxPool2d: planes of " + w.height() + "×" + w.width()
-                    + " pixels exceed 2^24, where float indices stop being exact");
-        }
-        requireNoWindowInPaddingOnly(w);
+        BackendChecks.maxPool2d(cx, cy, ca, w);
         makeCurrent();
         kernels.maxPool2d(cx.pointer, cy.pointer, ca.pointer, w);
     }
@@ -451,7 +444,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void gather(Buffer x, Buffer index, int planes, int planeIn, int planeOut, Buffer y) {
         CudaBuffer cx = cuda(x, "gather"), ci = cuda(index, "gather"), cy = cuda(y, "gather");
-        checkPlanes("gather", cx, ci, cy, planes, planeIn, planeOut);
+        BackendChecks.planes("gather", cx, ci, cy, planes, planeIn, planeOut);
         makeCurrent();
         kernels.gather(cx.pointer, ci.pointer, cy.pointer, planes, planeIn, planeOut);
     }
@@ -459,7 +452,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void scatterAdd(Buffer y, Buffer index, int planes, int planeIn, int planeOut, Buffer x) {
         CudaBuffer cy = cuda(y, "scatterAdd"), ci = cuda(index, "scatterAdd"), cx = cuda(x, "scatterAdd");
-        checkPlanes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
+        BackendChecks.planes("scatterAdd", cx, ci, cy, planes, planeIn, planeOut);
         makeCurrent();
         kernels.scatterAdd(cy.pointer, ci.pointer, cx.pointer, planes, planeIn, planeOut);
     }
@@ -473,56 +466,24 @@ public final class CudaBackend implements Backend {
 
     private CudaBuffer[] unary(String op, Buffer x, Buffer out) {
         CudaBuffer cx = cuda(x, op), co = cuda(out, op);
-        sameLength(op, cx, co);
+        BackendChecks.sameLength(op, cx, co);
         makeCurrent();
         return new CudaBuffer[] {cx, co};
     }
 
     private CudaBuffer[] binary(String op, Buffer a, Buffer b, Buffer out) {
         CudaBuffer ca = cuda(a, op), cb = cuda(b, op), co = cuda(out, op);
-        sameLength(op, ca, co);
-        sameLength(op, cb, co);
+        BackendChecks.sameLength(op, ca, co);
+        BackendChecks.sameLength(op, cb, co);
         makeCurrent();
         return new CudaBuffer[] {ca, cb, co};
     }
 
-    private static void sameLength(String op, CudaBuffer a, CudaBuffer b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException(op + ": operand lengths differ: " + a.length + " and " + b.length);
-        }
-    }
 
-    /**
-     * A window lying wholly in the padding has no maximum and no index inside its plane, so a later
-     * gather or scatterAdd with that index would leave the plane (on the device: another tensor's
-     * memory). PyTorch forbids it by requiring padding ≤ kernel/2; here the exact condition is checked.
-     */
-    static void requireNoWindowInPaddingOnly(Window2d w) {
-        boolean rows = w.kernelH() <= w.padH() || (w.outH() - 1) * w.strideH() - w.padH() >= w.height();
-        boolean cols = w.kernelW() <= w.padW() || (w.outW() - 1) * w.strideW() - w.padW() >= w.width();
-        if (rows || cols) {
-            throw new IllegalArgumentException("maxPool2d: a window of " + w + " lies wholly in the padding, "
-                    + "so it has no maximum; use padding at most half the kernel, as PyTorch requires");
-        }
-    }
 
     private static boolean overlap(CudaBuffer a, CudaBuffer b) {
         return a.allocation == b.allocation && a.offset < b.offset + b.length && b.offset < a.offset + a.length;
     }
 
-    private static void checkPlanes(String op, CudaBuffer x, CudaBuffer index, CudaBuffer y, int planes, int planeIn, int planeOut) {
-        if (x.length != planes * planeIn || index.length != planes * planeOut || y.length != planes * planeOut) {
-            throw new IllegalArgumentException(String.format(
-                    "%s: buffers x=%d, index=%d, y=%d do not match [planes=%d, planeIn=%d] and [planes=%d, planeOut=%d]",
-                    op, x.length, index.length, y.length, planes, planeIn, planes, planeOut));
-        }
-    }
 
-    private static void checkOuterMidInner(String op, CudaBuffer full, CudaBuffer small, int outer, int mid, int inner) {
-        if (full.length != outer * mid * inner || small.length != mid) {
-            throw new IllegalArgumentException(String.format(
-                    "%s: buffers of length %d and %d do not match [outer=%d, mid=%d, inner=%d] and [mid=%d]",
-                    op, full.length, small.length, outer, mid, inner, mid));
-        }
-    }
 }

@@ -86,6 +86,17 @@ class WindowKernelsTest {
     }
 
     @Test
+    void maxPoolRefusesAWindowLyingWhollyInThePadding() {
+        // kernel 2, stride 2, padding 2 on a 4×4 plane: the first window covers padding only, and
+        // its argmax would point outside the plane for the gather that follows.
+        Window2d w = new Window2d(1, 1, 4, 4, 2, 2, 2, 2, 2, 2);
+        Buffer y = cpu.allocate(w.pooledSize()), at = cpu.allocate(w.pooledSize());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> cpu.maxPool2d(upload(new float[16]), w, y, at));
+        assertTrue(e.getMessage().contains("wholly in the padding"), e.getMessage());
+    }
+
+    @Test
     void gatherAndScatterAddMatchTheDefinition() {
         long seed = seed();
         SplittableRandom rng = new SplittableRandom(seed);

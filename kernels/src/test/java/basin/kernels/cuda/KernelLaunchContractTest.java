@@ -112,12 +112,12 @@ class KernelLaunchContractTest {
     void maxPoolRefusesAWindowLyingWhollyInThePaddingAndAcceptsLargePaddingOtherwise() {
         // 4×4 input, 2×2 window, stride 2, padding 2: the first and last windows cover padding only.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.requireNoWindowInPaddingOnly(new Window2d(1, 1, 4, 4, 2, 2, 2, 2, 2, 2)));
+                () -> basin.kernels.BackendChecks.requireNoWindowInPaddingOnly(new Window2d(1, 1, 4, 4, 2, 2, 2, 2, 2, 2)));
         assertTrue(e.getMessage().startsWith("maxPool2d: a window of [1, 1, 4, 4] kernel 2×2 stride 2×2 padding 2×2 lies wholly in the padding"),
                 e.getMessage());
         // 5×5, 3×3 window, stride 3, padding 2: windows start at −2, 1, 4 and each holds an image row.
-        CudaBackend.requireNoWindowInPaddingOnly(new Window2d(1, 1, 5, 5, 3, 3, 3, 3, 2, 2));
-        CudaBackend.requireNoWindowInPaddingOnly(new Window2d(2, 3, 8, 8, 2, 2, 2, 2, 0, 0));
+        basin.kernels.BackendChecks.requireNoWindowInPaddingOnly(new Window2d(1, 1, 5, 5, 3, 3, 3, 3, 2, 2));
+        basin.kernels.BackendChecks.requireNoWindowInPaddingOnly(new Window2d(2, 3, 8, 8, 2, 2, 2, 2, 0, 0));
     }
 
     @Test
