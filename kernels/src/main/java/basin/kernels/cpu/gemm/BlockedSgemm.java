@@ -17,21 +17,23 @@ import static basin.kernels.cpu.gemm.MicroKernel.NR;
  *           C[ic+ir, jc+jr] (MR×NR tile) ← α·Ã·B̃ + β'·C,   β' = β on the first pc, else 1
  * </pre>
  *
- * <p>Sizes for the target (AMD EPYC Zen 5: 48 KiB L1d and 1 MiB L2 per core, 32 MiB L3): the B̃
- * micro-panel is KC·NR·4 = 24 KiB, half of L1, leaving room for the Ã micro-panel and the C tile;
- * the Ã block is MC·KC·4 = 192 KiB, a fifth of L2, so it survives the B̃ traffic; the B̃ panel is
- * KC·NC·4 ≤ 3 MiB of L3. Block sizes are evened out (784 = 4·196, not 3·256 + 16) so that no
- * block is a thin remainder. Every tile is computed in full on zero-padded panels into a
- * scratch tile, and only its valid part is combined into C.
+ * <p>Sizes for the target (AMD EPYC Zen 3: 32 KiB L1d and 512 KiB L2 per core, 32 MiB L3 shared
+ * by the cores): the B̃ micro-panel is KC·NR·4 = 16 KiB, half of L1, so it stays there while the
+ * Ã micro-panels (6 KiB each) stream past it; the Ã block is MC·KC·4 = 120 KiB, under a quarter
+ * of L2, so it survives the B̃ panel and C streaming through L2 from L3; the B̃ panel is
+ * KC·NC·4 ≤ 4 MiB of L3. A deeper KC also means fewer passes of α·T + β·C over C, which for
+ * 1024³ lives in L3. Block sizes are evened out (784 = 4·196, not 3·256 + 16) so that no block is
+ * a thin remainder. Every tile is computed in full on zero-padded panels into a scratch tile, and
+ * only its valid part is combined into C.
  */
 final class BlockedSgemm {
     private BlockedSgemm() {
     }
 
     /** Depth of a packed block (the k extent of one rank-kc update). */
-    static final int KC = 192;
+    static final int KC = 256;
     /** Rows of a packed A block; a multiple of MR. */
-    static final int MC = 256;
+    static final int MC = 120;
     /** Columns of a packed B panel; a multiple of NR. */
     static final int NC = 4096;
 
