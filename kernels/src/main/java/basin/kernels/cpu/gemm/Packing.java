@@ -51,16 +51,18 @@ final class Packing {
         }
     }
 
-    /** Packs op(B)[p0:p0+kc, j0:j0+nc] into bPack (length ≥ ⌈nc/NR⌉·NR·kc). */
+    /**
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] into bPack from index bIdx on (⌈nc/NR⌉·NR·kc floats).
+     */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                      float[] bPack) {
+                      float[] bPack, int bIdx) {
         if (!transB) {
-            packRowsOfB(b, bOff, ldb, p0, j0, kc, nc, bPack);
+            packRowsOfB(b, bOff, ldb, p0, j0, kc, nc, bPack, bIdx);
             return;
         }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int dst = jr * kc;
+            int dst = bIdx + jr * kc;
             // op(B)[p,j] = B[j,p]: each of the NR columns of B̃ is a contiguous row of b.
             for (int j = 0; j < nr; j++) {
                 int src = bOff + (j0 + jr + j) * ldb + p0;
@@ -80,17 +82,17 @@ final class Packing {
      * same few cache sets (measured: the 1024³ product ran at half the speed of 1024×1024×512).
      */
     private static void packRowsOfB(float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                                    float[] bPack) {
+                                    float[] bPack, int bIdx) {
         int ncFull = nc - nc % NR;
         for (int p = 0; p < kc; p++) {
             int src = bOff + (p0 + p) * ldb + j0;
             for (int jr = 0; jr < ncFull; jr += NR) {
-                int d = jr * kc + p * NR;
+                int d = bIdx + jr * kc + p * NR;
                 FloatVector.fromArray(F, b, src + jr).intoArray(bPack, d);
                 FloatVector.fromArray(F, b, src + jr + L).intoArray(bPack, d + L);
             }
             if (ncFull < nc) {
-                int d = ncFull * kc + p * NR;
+                int d = bIdx + ncFull * kc + p * NR;
                 int nr = nc - ncFull;
                 System.arraycopy(b, src + ncFull, bPack, d, nr);
                 Arrays.fill(bPack, d + nr, d + NR, 0f);
