@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * into its row's two accumulators. The shape is set by the register file of AVX2, the widest
  * vectors on the target (AMD EPYC Zen 3: 8 floats per vector, 16 vector registers): the
  * MR·2 = 12 accumulators, the two B̃ vectors and the broadcast take 15 of the 16, so the tile
- * never leaves registers inside the loop. An 8-row tile needs 19 and C2 spills accumulators to
- * the stack on every step (measured on 128×784×256, one thread: 29 against 42 GFLOP/s). Twelve
+ * never leaves registers inside the loop. An 8-row tile needs 19, so C2 must keep some of them
+ * on the stack inside the loop (measured on 128×784×256, one thread: 29 against 42 GFLOP/s). Twelve
  * independent FMA chains cover the FMA latency (4 cycles on Zen 3) times its two FMA pipes, and each step's
  * 2·MR·NR = 192 flops need only 2 loads and 6 broadcasts from L1. With AVX-512 (16 floats, 32
  * registers) the same code is a 6×32 tile.
