@@ -10,22 +10,24 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each step p of the kc loop is a rank-1 update of the tile: two vectors of B̃'s row p are
  * loaded once and each of the MR entries of Ã's column p is broadcast and fused-multiply-added
- * into its row's two accumulators. The MR·2 = 16 accumulators, the two B̃ vectors and the
- * broadcast use 19 of the 32 AVX-512 registers, so the tile never leaves registers inside the
- * loop; 16 independent FMA chains cover the FMA latency (4 cycles) times the two FMA pipes with
- * room to spare. The ratio 2·MR·NR flops per (MR + NR) loaded floats is what makes the kernel
- * compute-bound rather than load-bound. The 8×(2·16) shape was measured against 6×(2·16),
- * 4×(3·16) and 12×(2·16) on the target machine (see benchmarks/RESULTS.md).
+ * into its row's two accumulators. The shape is set by the register file of AVX2, the widest
+ * vectors on the target (AMD EPYC Zen 3: 8 floats per vector, 16 vector registers): the
+ * MR·2 = 12 accumulators, the two B̃ vectors and the broadcast take 15 of the 16, so the tile
+ * never leaves registers inside the loop. An 8-row tile needs 19, so C2 must keep some of them
+ * on the stack inside the loop (measured on 128×784×256, one thread: 29 against 42 GFLOP/s). Twelve
+ * independent FMA chains cover the FMA latency (4 cycles on Zen 3) times its two FMA pipes, and each step's
+ * 2·MR·NR = 192 flops need only 2 loads and 6 broadcasts from L1. With AVX-512 (16 floats, 32
+ * registers) the same code is a 6×32 tile.
  */
 final class MicroKernel {
     private MicroKernel() {
     }
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Floats per vector: 16 with AVX-512. */
+    /** Floats per vector: 8 with AVX2, 16 with AVX-512. */
     static final int L = F.length();
     /** Rows of the register tile. */
-    static final int MR = 8;
+    static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
 
@@ -34,10 +36,10 @@ final class MicroKernel {
      * B̃[p,j] at bPack[bIdx + p·NR + j] and T[r,j] written to tile[r·NR + j].
      *
      * <p>The raw sums go to a small buffer rather than into C because C2 inlines a method only up
-     * to a node budget: the 16 accumulators plus an α·T + β·C update per row exceed it, and a
-     * store helper left out of line boxes its vectors and falls back to scalar code (measured: 17
-     * instead of 80+ GFLOP/s). {@link #update} applies α and β afterwards at a cost of MR·NR
-     * L1-resident floats per kc·MR·NR multiply-adds.
+     * to a node budget: the accumulators plus an α·T + β·C update per row exceed it, and a store
+     * helper left out of line boxes its vectors and falls back to scalar code. {@link #update}
+     * applies α and β afterwards at a cost of MR·NR L1-resident floats per kc·MR·NR
+     * multiply-adds.
      */
     static void tile(int kc, float[] aPack, int aIdx, float[] bPack, int bIdx, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -46,8 +48,6 @@ final class MicroKernel {
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
-        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int bp = bIdx + p * NR;
             int ap = aIdx + p * MR;
@@ -71,12 +71,6 @@ final class MicroKernel {
             ar = FloatVector.broadcast(F, aPack[ap + 5]);
             c50 = ar.fma(b0, c50);
             c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(F, aPack[ap + 6]);
-            c60 = ar.fma(b0, c60);
-            c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(F, aPack[ap + 7]);
-            c70 = ar.fma(b0, c70);
-            c71 = ar.fma(b1, c71);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -90,10 +84,6 @@ final class MicroKernel {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
     }
 
     /**

@@ -7,7 +7,7 @@ package basin.kernels.cpu.gemm;
  * <p>The algorithm is Goto's (Goto &amp; van de Geijn 2008, "Anatomy of high-performance matrix
  * multiplication"), in the loop order of BLIS (Van Zee &amp; van de Geijn 2015): blocks of op(A)
  * and op(B) are packed into contiguous micro-panels sized for L2 and L1 ({@link BlockedSgemm},
- * {@link Packing}), and an 8×32 register tile of fused multiply-adds on the Vector API
+ * {@link Packing}), and a 6×16 register tile (6×32 with AVX-512) of fused multiply-adds on the Vector API
  * ({@link MicroKernel}) does all the arithmetic. Packing absorbs the transposes, so one kernel
  * serves NN, NT, TN and TT. Large products are split across a persistent pool of one thread per
  * processor ({@link GemmDriver}); small ones run on the calling thread. After the first call on a

@@ -147,6 +147,18 @@ class SgemmTest {
         p.assertMatchesOracle("sgemm");
     }
 
+    /**
+     * One thread, n past one packed panel of op(B) (NC = 512 columns) and k past the depth packed
+     * at once (16 blocks of at most 256), so that C accumulates across panels and depth chunks.
+     */
+    @Test
+    void productWiderThanOnePanelAndDeeperThanOneChunkMatchesTheFloat64Product() {
+        GemmProblem p = new GemmProblem(false, true, 13, 1100, 4500, 1f, 0.5f, 3, false,
+                seed(13, 1100, 4500));
+        p.runSgemm(1);
+        p.assertMatchesOracle("sgemm");
+    }
+
     @Test
     void zeroDepthLeavesBetaTimesC() {
         GemmProblem p = new GemmProblem(false, false, 5, 6, 0, 1f, 0.5f, 2, false, seed(0));
