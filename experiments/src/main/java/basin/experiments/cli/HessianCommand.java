@@ -2,7 +2,6 @@ package basin.experiments.cli;
 
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamVector;
-import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
@@ -101,6 +100,9 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @Mixin
+    CurvatureModeOption curvatureMode;
+
     private String runningStatistics;           // what the eval-mode loss reads besides θ, for the outputs
 
     @Override
@@ -110,7 +112,7 @@ public final class HessianCommand implements Callable<Integer> {
         Sequential net = ModelSpec.read(model);
         ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
-        HessianOperator h = HessianOperator.over(new Objective(net, Mode.EVAL), theta, d, batch);
+        HessianOperator h = HessianOperator.over(new Objective(net, curvatureMode.mode()), theta, d, batch);
         runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
@@ -120,6 +122,7 @@ public final class HessianCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "data      %s, %d examples in %d batches of ≤ %d (mean loss over all of them)%n",
                     d.name(), h.examples(), h.batchCount(), batch);
             out.printf(Locale.ROOT, "running statistics  %s%n", runningStatistics);
+            out.printf(Locale.ROOT, "loss mode %s%n", curvatureMode.describe(batch));
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
@@ -185,6 +188,7 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("effective_rank", effectiveRank);
         o.put("effective_rank_spectrum", rankSource);
         o.put("running_statistics", runningStatistics);
+        o.put("mode", curvatureMode.describe(batch));
         o.put("hvp_count", h.hvpCount());
         o.put("seconds", seconds);
         if (powerResult != null) {

@@ -3,7 +3,6 @@ package basin.experiments.cli;
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Batch;
-import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
@@ -49,6 +48,9 @@ public final class HvpCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @Mixin
+    CurvatureModeOption curvatureMode;
+
     @Override
     public Integer call() throws Exception {
         Backend backend = device.backend();
@@ -57,9 +59,10 @@ public final class HvpCommand implements Callable<Integer> {
         ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();
-        HessianOperator h = new HessianOperator(new Objective(net, Mode.EVAL), theta, batches);
+        HessianOperator h = new HessianOperator(new Objective(net, curvatureMode.mode()), theta, batches);
         ParamVector hv = h.apply(v);
-        ModelWeights.save(out, hv, Map.of("basin", "hvp", "examples", String.valueOf(d.count()), "split", data.split));
+        ModelWeights.save(out, hv, Map.of("basin", "hvp", "examples", String.valueOf(d.count()), "split", data.split,
+                "mode", curvatureMode.describe(batch)));
         System.out.printf("wrote H·v over %d examples of %s %s to %s (‖v‖ = %.6g, ‖Hv‖ = %.6g, vᵀHv = %.6g)%n",
                 d.count(), d.name(), data.split, out, v.norm(), hv.norm(), v.dot(hv));
         return 0;
