@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +25,10 @@ public final class Summary {
     private Summary() {
     }
 
+    /** One benchmark and parameter set; {@code scores} are every measured iteration, sorted. */
     record Row(String benchmark, Map<String, String> params, int threads, String unit, double[] scores) {
         double quantile(double q) {
-            double[] s = scores.clone();
-            Arrays.sort(s);
+            double[] s = scores;
             double pos = q * (s.length - 1);
             int lo = (int) Math.floor(pos);
             int hi = Math.min(lo + 1, s.length - 1);
@@ -77,7 +76,7 @@ public final class Summary {
         List<Double> scores = new ArrayList<>();
         for (JsonNode fork : metric.get("rawData")) for (JsonNode x : fork) scores.add(x.asDouble());
         return new Row(run.get("benchmark").asText(), params, run.get("threads").asInt(),
-                metric.get("scoreUnit").asText(), scores.stream().mapToDouble(Double::doubleValue).toArray());
+                metric.get("scoreUnit").asText(), scores.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
     private static String params(Row r) {

@@ -9,6 +9,14 @@ public final class BackendChecks {
     private BackendChecks() {
     }
 
+    /** A view [offset, offset + length) lies inside a buffer of {@code bufferLength} elements. */
+    public static void slice(int offset, int length, int bufferLength) {
+        if (offset < 0 || length < 0 || offset + length > bufferLength) {
+            throw new IndexOutOfBoundsException("slice: [" + offset + ", " + (offset + length)
+                    + ") is outside a buffer of length " + bufferLength);
+        }
+    }
+
     /** Element-wise operands have one length. */
     public static void sameLength(String op, Buffer a, Buffer b) {
         if (a.length() != b.length()) {

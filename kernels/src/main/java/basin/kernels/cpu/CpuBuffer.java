@@ -1,6 +1,7 @@
 package basin.kernels.cpu;
 
 import basin.kernels.Backend;
+import basin.kernels.BackendChecks;
 import basin.kernels.Buffer;
 
 /** A range {@code [offset, offset + length)} of a Java {@code float[]}; visible only to the CPU kernels. */
@@ -32,10 +33,7 @@ final class CpuBuffer implements Buffer {
 
     @Override
     public Buffer slice(int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > this.length) {
-            throw new IndexOutOfBoundsException("slice: [" + offset + ", " + (offset + length)
-                    + ") is outside a buffer of length " + this.length);
-        }
+        BackendChecks.slice(offset, length, this.length);
         return new CpuBuffer(backend, data, this.offset + offset, length, false);
     }
 

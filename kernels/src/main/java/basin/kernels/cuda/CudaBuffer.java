@@ -1,6 +1,7 @@
 package basin.kernels.cuda;
 
 import basin.kernels.Backend;
+import basin.kernels.BackendChecks;
 import basin.kernels.Buffer;
 import jcuda.driver.CUdeviceptr;
 
@@ -43,10 +44,7 @@ final class CudaBuffer implements Buffer {
 
     @Override
     public Buffer slice(int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > this.length) {
-            throw new IndexOutOfBoundsException("slice: [" + offset + ", " + (offset + length)
-                    + ") is outside a buffer of length " + this.length);
-        }
+        BackendChecks.slice(offset, length, this.length);
         return new CudaBuffer(backend, allocation, allocationBytes, this.offset + offset, length, false);
     }
 
