@@ -5,6 +5,8 @@ import basin.autodiff.ShapeException;
 import basin.autodiff.Tensor;
 import basin.engine.nn.checkpoint.HostInt64Tensor;
 import basin.engine.nn.checkpoint.HostTensor;
+import basin.kernels.Backend;
+import basin.kernels.Buffer;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,14 +25,16 @@ import java.util.List;
  * {@link Mode#EVAL} μ and σ² are the running averages: constants, and y is affine in x.
  *
  * <p>γ = weight (initially 1) and β = bias (initially 0) are parameters; running_mean (0),
- * running_var (1) and num_batches_tracked (0) are buffers, kept by the layer on the host.
+ * running_var (1) and num_batches_tracked (0) are buffers. The running statistics live on the device
+ * the forward pass runs on and are updated there, so a training step on a GPU brings nothing back;
+ * their host arrays ({@link #buffers()}, {@link #runningMean()}) are brought up to date when read.
  */
 public final class BatchNorm implements Layer {
     private final int channels;
     private final boolean spatial;
     private final double eps;
     private Double momentum;
-    private final float[] runningMean, runningVar;
+    private final ResidentVector runningMean, runningVar;
     private final long[] batchesTracked = {0};
 
     /**
@@ -49,9 +53,10 @@ public final class BatchNorm implements Layer {
         this.spatial = spatial;
         this.eps = eps;
         this.momentum = momentum;
-        this.runningMean = new float[channels];
-        this.runningVar = new float[channels];
-        Arrays.fill(runningVar, 1f);
+        float[] ones = new float[channels];
+        Arrays.fill(ones, 1f);
+        this.runningMean = new ResidentVector(new float[channels]);
+        this.runningVar = new ResidentVector(ones);
     }
 
     /** PyTorch's defaults: eps 1e-5, momentum 0.1. */
@@ -71,8 +76,8 @@ public final class BatchNorm implements Layer {
 
     @Override
     public List<HostTensor> buffers() {
-        return List.of(new HostTensor("running_mean", new int[] {channels}, runningMean),
-                new HostTensor("running_var", new int[] {channels}, runningVar));
+        return List.of(new HostTensor("running_mean", new int[] {channels}, runningMean.host()),
+                new HostTensor("running_var", new int[] {channels}, runningVar.host()));
     }
 
     @Override
@@ -96,15 +101,10 @@ public final class BatchNorm implements Layer {
         Tensor gamma = params[0], beta = params[1];
         Shape perChannel = Shape.of(channels);
         if (!mode.batchStatistics()) {
-            // Running statistics are constants: y = (x − r_μ) ⊙ γ/√(r_σ² + ε) + β.
-            float[] negMean = new float[channels], invStd = new float[channels];
-            for (int c = 0; c < channels; c++) {
-                negMean[c] = -runningMean[c];
-                invStd[c] = (float) (1 / Math.sqrt(runningVar[c] + eps));
-            }
-            Tensor inv = Tensor.fromHost(x.backend(), perChannel, invStd);
-            return x.addBroadcast(Tensor.fromHost(x.backend(), perChannel, negMean), 1)
-                    .mulBroadcast(inv.mul(gamma), 1).addBroadcast(beta, 1);
+            // Running statistics are constants: y = (x − r_μ) ⊙ γ/√(r_σ² + ε) + β, read on the device.
+            Tensor mean = Tensor.of(perChannel, runningMean.on(x.backend()));
+            Tensor invStd = Tensor.of(perChannel, runningVar.on(x.backend())).shift((float) eps).rsqrt();
+            return x.addBroadcast(mean.scale(-1f), 1).mulBroadcast(invStd.mul(gamma), 1).addBroadcast(beta, 1);
         }
         int m = s.size() / channels;
         ShapeException.check(m > 1, "%s(%d): batch statistics need more than one value per channel, got a batch %s", type(), channels, s);
@@ -112,19 +112,26 @@ public final class BatchNorm implements Layer {
         Tensor centred = x.sub(mean.expand(s, 1));                                          // x − μ
         Tensor variance = centred.mul(centred).sumTo(perChannel, 1).scale(1f / m);          // σ², biased
         Tensor invStd = variance.shift((float) eps).rsqrt();                                // 1/√(σ² + ε)
-        if (mode.updatesRunningStatistics()) updateRunningStatistics(mean.toHost(), variance.toHost(), m);
+        if (mode.updatesRunningStatistics()) updateRunningStatistics(mean.buffer(), variance.buffer(), m);
         return centred.mulBroadcast(invStd.mul(gamma), 1).addBroadcast(beta, 1);
     }
 
-    /** r ← (1 − m)·r + m·s, with the unbiased variance, as PyTorch's BatchNorm does in training. */
-    private void updateRunningStatistics(float[] mean, float[] variance, int m) {
+    /**
+     * r ← (1 − m)·r + m·s, with the unbiased variance σ²·M/(M − 1), as PyTorch's BatchNorm does in
+     * training; on the device, in place, so the step waits for nothing.
+     */
+    private void updateRunningStatistics(Buffer mean, Buffer variance, int m) {
         batchesTracked[0]++;
         double factor = momentum != null ? momentum : 1.0 / batchesTracked[0];
         double unbias = (double) m / (m - 1);
-        for (int c = 0; c < channels; c++) {
-            runningMean[c] = (float) ((1 - factor) * runningMean[c] + factor * mean[c]);
-            runningVar[c] = (float) ((1 - factor) * runningVar[c] + factor * variance[c] * unbias);
-        }
+        Backend backend = mean.backend();
+        Buffer rMean = runningMean.on(backend), rVar = runningVar.on(backend);
+        backend.scale(rMean, (float) (1 - factor), rMean);
+        backend.axpy((float) factor, mean, rMean);
+        backend.scale(rVar, (float) (1 - factor), rVar);
+        backend.axpy((float) (factor * unbias), variance, rVar);
+        runningMean.deviceWritten();
+        runningVar.deviceWritten();
     }
 
     public int channels() {
@@ -154,19 +161,28 @@ public final class BatchNorm implements Layer {
 
     /** running_mean ← 0, running_var ← 1, num_batches_tracked ← 0: PyTorch's {@code reset_running_stats}. */
     public void resetRunningStatistics() {
-        Arrays.fill(runningMean, 0f);
-        Arrays.fill(runningVar, 1f);
+        Arrays.fill(runningMean.host(), 0f);
+        Arrays.fill(runningVar.host(), 1f);
         batchesTracked[0] = 0;
     }
 
-    /** running_mean, the layer's own array (writes change the model). */
+    /** running_mean, the layer's own host array, brought up to date (writes change the model). */
     public float[] runningMean() {
-        return runningMean;
+        return runningMean.host();
     }
 
-    /** running_var, the layer's own array (writes change the model). */
+    /** running_var, the layer's own host array, brought up to date (writes change the model). */
     public float[] runningVar() {
-        return runningVar;
+        return runningVar.host();
+    }
+
+    /**
+     * Gives the device copies of the running statistics back to the backend's pool, keeping their
+     * values on the host: for a model built for one measurement (a point of a path) and then dropped.
+     */
+    public void releaseDeviceCopies() {
+        runningMean.release();
+        runningVar.release();
     }
 
     /** num_batches_tracked. */

@@ -6,6 +6,7 @@ import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Batch;
+import basin.engine.nn.BatchNorm;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
@@ -121,11 +122,17 @@ public final class DatasetLoss implements LossSurface {
     @Override
     public Measurement measure(ParamVector theta) {
         checkLayout(theta);
-        Sequential net = model;
-        if (replicas != null) {
-            net = replicas.get();                                         // this point's own statistics
-            RunningStatistics.recompute(net, theta, statisticsBatches);
+        if (replicas == null) return measure(model, theta);
+        Sequential replica = replicas.get();                              // this point's own statistics
+        try {
+            RunningStatistics.recompute(replica, theta, statisticsBatches);
+            return measure(replica, theta);
+        } finally {
+            RunningStatistics.batchNorms(replica).forEach(BatchNorm::releaseDeviceCopies);   // the replica is dropped
         }
+    }
+
+    private Measurement measure(Sequential net, ParamVector theta) {
         Tensor[] params = net.tensors(theta);
         double lossSum = 0;                     // float64: N per-batch means weighted by |b|
         long correct = 0;
