@@ -87,6 +87,23 @@ extern "C" __global__ void log_softmax_rows_f32(const float* x, float* out, long
     for (long long c = threadIdx.x; c < cols; c += blockDim.x) dst[c] = row[c] - logZ;
 }
 
+// hits[r] = 1 when row r of targets [rows, cols] is non-zero at the column of row r's largest logit
+// (scanning in column order, moving only to a strictly larger entry: ties go to the first, and a
+// NaN never moves the pick), else 0: with one-hot targets, whether example r is classified
+// correctly. One thread per row scans it as the CPU does, so both pick the same column. Σ hits is the number of correct predictions, and only that scalar need
+// come back to the host.
+extern "C" __global__ void argmax_hits_f32(const float* logits, const float* targets, float* hits,
+                                           long long rows, long long cols) {
+    GRID_STRIDE(r, rows) {
+        const float* row = logits + r * cols;
+        long long best = 0;
+        for (long long c = 1; c < cols; c++) {
+            if (row[c] > row[best]) best = c;
+        }
+        hits[r] = targets[r * cols + best] != 0.f ? 1.f : 0.f;
+    }
+}
+
 // out[o, c, r, i] = x[o, r, c, i]: swaps the middle axes of x viewed as [outer, rows, cols, inner].
 // With outer = inner = 1 it is the matrix transpose; a convolution uses it to turn one im2col GEMM's
 // [C_out, N, OH*OW] into NCHW [N, C_out, OH*OW] and back. out must not alias x.

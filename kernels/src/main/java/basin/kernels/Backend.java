@@ -102,6 +102,16 @@ public interface Backend {
     /** Row-wise log-softmax of a [rows, cols] matrix: out = x − max − log Σ exp(x − max). */
     void logSoftmax(Buffer x, int rows, int cols, Buffer out);
 
+    /**
+     * The classification hits of a batch: hits[r] = 1 when row r of {@code targets} [rows, cols] is
+     * non-zero at the column of the largest entry of row r of {@code logits} [rows, cols], else 0.
+     * The row is scanned in order and the pick moves only to a strictly larger entry, so ties go to
+     * the first maximum and a NaN (every comparison with it false) never moves it. With one-hot
+     * targets Σ hits is the number of correct predictions, which {@code dot(hits, hits)} brings back
+     * as one scalar.
+     */
+    void argmaxHits(Buffer logits, Buffer targets, int rows, int cols, Buffer hits);
+
     /** out = 1/√x. */
     void rsqrt(Buffer x, Buffer out);
 

@@ -24,6 +24,17 @@ public final class BackendChecks {
         }
     }
 
+    /** Each buffer holds a [rows, cols] matrix. */
+    public static void matrices(String op, int rows, int cols, Buffer... buffers) {
+        for (Buffer b : buffers) {
+            if ((long) b.length() != (long) rows * cols) {
+                StringBuilder lengths = new StringBuilder();
+                for (Buffer each : buffers) lengths.append(lengths.length() == 0 ? "" : " and ").append(each.length());
+                throw new IllegalArgumentException(op + ": buffers of length " + lengths + " do not hold [" + rows + ", " + cols + "]");
+            }
+        }
+    }
+
     /** An image [N, C, H, W] and its patch matrix [C·kh·kw, N·outH·outW] under window w. */
     public static void patches(String op, Buffer image, Buffer cols, Window2d w) {
         if (image.length() != w.inputSize() || (long) cols.length() != (long) w.patchSize() * w.positions()) {

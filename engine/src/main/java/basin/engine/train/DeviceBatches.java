@@ -81,11 +81,6 @@ public final class DeviceBatches {
         return all;
     }
 
-    /** The labels of the batch last returned by {@link #get}. */
-    public int label(int i) {
-        return labels[i];
-    }
-
     private int copyInFileOrder(int b) {
         int from = b * batchSize, n = Math.min(batchSize, data.count() - from);
         for (int i = 0; i < n; i++) {

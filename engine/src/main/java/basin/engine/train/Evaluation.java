@@ -27,18 +27,12 @@ public final class Evaluation {
         Tensor[] params = model.tensors(theta);
         double lossSum = 0;
         long correct = 0;
-        int classes = data.classes();
         for (int b = 0; b < batches.count(); b++) {
             Batch batch = batches.get(b);
             try (Arena arena = theta.backend().openArena()) {
                 Tensor logits = model.forward(batch.inputs(), params, Mode.EVAL);
                 lossSum += Losses.crossEntropy(logits, batch.targets()).item() * batch.size();
-                float[] z = logits.toHost();
-                for (int i = 0; i < batch.size(); i++) {
-                    int argmax = 0;
-                    for (int c = 1; c < classes; c++) if (z[i * classes + c] > z[i * classes + argmax]) argmax = c;
-                    if (argmax == batches.label(i)) correct++;
-                }
+                correct += Losses.correctPredictions(logits, batch.targets());
             }
         }
         return new Result(lossSum / data.count(), (double) correct / data.count(), data.count());

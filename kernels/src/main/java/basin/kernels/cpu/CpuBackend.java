@@ -264,10 +264,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void logSoftmax(Buffer x, int rows, int cols, Buffer out) {
         CpuBuffer cx = cpu(x, "logSoftmax"), co = cpu(out, "logSoftmax");
-        if (cx.length != rows * cols || co.length != rows * cols) {
-            throw new IllegalArgumentException("logSoftmax: buffers of length " + cx.length + " and "
-                    + co.length + " do not hold [" + rows + ", " + cols + "]");
-        }
+        BackendChecks.matrices("logSoftmax", rows, cols, cx, co);
         float[] xd = cx.data, od = co.data;
         for (int r = 0; r < rows; r++) {
             int xi = cx.offset + r * cols, oi = co.offset + r * cols;
@@ -278,6 +275,19 @@ public final class CpuBackend implements Backend {
             for (int c = 0; c < cols; c++) sum += Math.exp(xd[xi + c] - max);
             float logZ = (float) (max + Math.log(sum));
             for (int c = 0; c < cols; c++) od[oi + c] = xd[xi + c] - logZ;
+        }
+    }
+
+    @Override
+    public void argmaxHits(Buffer logits, Buffer targets, int rows, int cols, Buffer hits) {
+        CpuBuffer cz = cpu(logits, "argmaxHits"), ct = cpu(targets, "argmaxHits"), ch = cpu(hits, "argmaxHits");
+        BackendChecks.matrices("argmaxHits", rows, cols, cz, ct);
+        BackendChecks.matrices("argmaxHits", rows, 1, ch);
+        float[] z = cz.data, t = ct.data, h = ch.data;
+        for (int r = 0; r < rows; r++) {
+            int row = cz.offset + r * cols, best = 0;
+            for (int c = 1; c < cols; c++) if (z[row + c] > z[row + best]) best = c;
+            h[ch.offset + r] = t[ct.offset + r * cols + best] != 0f ? 1f : 0f;
         }
     }
 

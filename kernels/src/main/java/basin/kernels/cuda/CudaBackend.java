@@ -371,12 +371,18 @@ public final class CudaBackend implements Backend {
     @Override
     public void logSoftmax(Buffer x, int rows, int cols, Buffer out) {
         CudaBuffer cx = cuda(x, "logSoftmax"), co = cuda(out, "logSoftmax");
-        if (cx.length != rows * cols || co.length != rows * cols) {
-            throw new IllegalArgumentException("logSoftmax: buffers of length " + cx.length + " and "
-                    + co.length + " do not hold [" + rows + ", " + cols + "]");
-        }
+        BackendChecks.matrices("logSoftmax", rows, cols, cx, co);
         makeCurrent();
         kernels.logSoftmax(cx.pointer, co.pointer, rows, cols);
+    }
+
+    @Override
+    public void argmaxHits(Buffer logits, Buffer targets, int rows, int cols, Buffer hits) {
+        CudaBuffer cz = cuda(logits, "argmaxHits"), ct = cuda(targets, "argmaxHits"), ch = cuda(hits, "argmaxHits");
+        BackendChecks.matrices("argmaxHits", rows, cols, cz, ct);
+        BackendChecks.matrices("argmaxHits", rows, 1, ch);
+        makeCurrent();
+        kernels.argmaxHits(cz.pointer, ct.pointer, ch.pointer, rows, cols);
     }
 
     @Override

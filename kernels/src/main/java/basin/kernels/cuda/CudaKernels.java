@@ -90,6 +90,11 @@ public final class CudaKernels {
         if (rows > 0) launcher.launch("log_softmax_rows_f32", rows, THREADS, REDUCE_SHARED, x, out, (long) cols);
     }
 
+    /** hits[r] = 1 where targets[r, argmax_c logits[r, c]] ≠ 0 (the first maximum), else 0; one thread per row. */
+    void argmaxHits(Pointer logits, Pointer targets, Pointer hits, long rows, long cols) {
+        map("argmax_hits_f32", rows, logits, targets, hits, rows, cols);
+    }
+
     /** out[o, c, r, i] = x[o, r, c, i] over [outer, rows, cols, inner]; out must not alias x. */
     void transpose(Pointer x, Pointer out, long outer, long rows, long cols, long inner) {
         map("transpose_f32", outer * rows * cols * inner, x, out, outer, rows, cols, inner);

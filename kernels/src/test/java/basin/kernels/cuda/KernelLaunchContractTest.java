@@ -60,6 +60,7 @@ class KernelLaunchContractTest {
         k.dot(p(), p(), 1001, p(), p());
         k.sumSquares(p(), 1001, p(), p());
         k.logSoftmax(p(), p(), 3, 10);
+        k.argmaxHits(p(), p(), p(), 3, 10);
         k.transpose(p(), p(), 2, 4, 3, 25);
         k.rsqrt(p(), p(), 7);
         Window2d w = new Window2d(2, 3, 9, 7, 3, 3, 2, 2, 1, 1);

@@ -177,6 +177,25 @@ abstract class KernelParityContract {
     }
 
     @Test
+    void argmaxHitsMatchTheCpuBackendOnTiesAndNaN() {
+        long seed = Gpu.seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int[] s : new int[][] {{1, 1}, {7, 3}, {300, 10}, {5, 1000}}) {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            float[] logits = new float[n], targets = new float[n];
+            for (int i = 0; i < n; i++) {
+                // Few distinct values, so rows have tied maxima; some NaN, which is never the largest.
+                logits[i] = rng.nextInt(50) == 0 ? Float.NaN : rng.nextInt(4);
+            }
+            for (int r = 0; r < rows; r++) targets[r * cols + rng.nextInt(cols)] = 1f;
+            Pointer z = d.upload(logits), t = d.upload(targets), hits = d.allocate(rows);
+            k().argmaxHits(z, t, hits, rows, cols);
+            float[] expected = onCpu(rows, b -> cpu.argmaxHits(b[0], b[1], rows, cols, b[2]), logits, targets);
+            assertArrayEquals(expected, d.download(hits, rows), "argmaxHits [" + rows + ", " + cols + "] seed=" + seed);
+        }
+    }
+
+    @Test
     void im2colAndCol2imMatchTheCpuBackend() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);

@@ -7,6 +7,7 @@ import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.train.DeviceBatches;
+import basin.kernels.Backend;
 
 /**
  * The gradient noise scale from K gradients g₁ … g_K of batches of B examples each (McCandlish et al.
@@ -22,7 +23,9 @@ import basin.engine.train.DeviceBatches;
  * </pre>
  * The first is about B / B_simple: large when one batch's gradient already points the true way.
  * B_simple is the batch size at which the gradient noise and signal are of equal size, the
- * "critical batch size" of the paper. Sums run in float64 on the host.
+ * "critical batch size" of the paper. The gradients stay on the device: Σ_k g_k is a compensated
+ * (Kahan) float32 sum there, as accurate as a float64 sum rounded once to float32, and the norms are
+ * float64 dot products, so each gradient sends only its ‖g_k‖² to the host.
  *
  * <p>The gradients should be those SGD follows: for a model with BatchNorm each batch is normalised
  * by its own mean and variance, as in a training step ({@link #sgdMode}), not by the running
@@ -48,26 +51,43 @@ public final class GradientNoiseScale {
                          double signalToNoise, double gradientNormSquared, double traceSigma, double bSimple) {
     }
 
-    /** Running sums Σ_k g_k (float64, p entries) and Σ_k ‖g_k‖², so K gradients need O(p) memory. */
+    /**
+     * Running sums Σ_k g_k and Σ_k ‖g_k‖², so K gradients need O(p) memory. The vector sum is Kahan's
+     * compensated sum on the gradients' device: with c the low-order part lost so far,
+     * <pre>
+     *   y ← g − c;   t ← s + y;   c ← (t − s) − y;   s ← t
+     * </pre>
+     * so its error stays near one float32 rounding whatever K (a plain float32 sum of K terms drifts
+     * by up to K roundings, and ‖ḡ‖² is then subtracted from a number of about its size).
+     */
     public static final class Accumulator {
-        private final double[] sum;
+        private final int p;
+        private ParamVector sum, compensation, y, t;        // on the device of the first gradient
         private double sumOfSquaredNorms;
         private int count;
 
         public Accumulator(int p) {
-            this.sum = new double[p];
+            this.p = p;
         }
 
         /** Adds one batch gradient g_k. */
         public void add(ParamVector g) {
-            if (g.dim() != sum.length) throw new IllegalArgumentException("noise scale: gradient of " + g.dim() + " entries, expected " + sum.length);
-            float[] x = g.toHost();
-            double squared = 0;
-            for (int i = 0; i < x.length; i++) {
-                sum[i] += x[i];
-                squared += (double) x[i] * x[i];
+            if (g.dim() != p) throw new IllegalArgumentException("noise scale: gradient of " + g.dim() + " entries, expected " + p);
+            if (sum == null) {
+                sum = g.zerosLike();
+                compensation = g.zerosLike();
+                y = g.zerosLike();
+                t = g.zerosLike();
             }
-            sumOfSquaredNorms += squared;
+            Backend backend = sum.backend();
+            backend.sub(g.buffer(), compensation.buffer(), y.buffer());          // y = g − c
+            backend.add(sum.buffer(), y.buffer(), t.buffer());                   // t = s + y
+            backend.sub(t.buffer(), sum.buffer(), compensation.buffer());        // c = (t − s) − y
+            backend.sub(compensation.buffer(), y.buffer(), compensation.buffer());
+            ParamVector swap = sum;                                              // s = t
+            sum = t;
+            t = swap;
+            sumOfSquaredNorms += g.dot(g);
             count++;
         }
 
@@ -79,8 +99,7 @@ public final class GradientNoiseScale {
         public Result result(int batchSize) {
             int k = count;
             if (k < 2) throw new IllegalArgumentException("noise scale: need at least 2 batch gradients, got " + k);
-            double meanNorm2 = 0;                                          // ‖ḡ‖²
-            for (double s : sum) meanNorm2 += (s / k) * (s / k);
+            double meanNorm2 = sum.dot(sum) / ((double) k * k);              // ‖ḡ‖² = ‖Σ_k g_k‖² / K²
             double batchNorm2 = sumOfSquaredNorms / k;                     // mean_k ‖g_k‖²
             double spread = batchNorm2 - meanNorm2;                        // ≈ tr(Σ)/B · (K−1)/K
             double g2 = (k * meanNorm2 - batchNorm2) / (k - 1);

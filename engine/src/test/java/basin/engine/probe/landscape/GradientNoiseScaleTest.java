@@ -58,6 +58,40 @@ class GradientNoiseScaleTest {
         assertEquals(k, r.batches());
     }
 
+    /**
+     * Many gradients dominated by their mean, where ‖ḡ‖² and mean_k ‖g_k‖² agree to 3 digits and the
+     * spread is their difference: the device sum must be as good as float64. The reference sums the
+     * same float32 gradients in float64. A plain float32 sum of these 30,000 terms of size ~1 would
+     * be off by ~√K·ulp(K)/2 ≈ 0.2 per entry, a relative 1e-5 in ‖ḡ‖², 1% of the spread;
+     * the compensated sum is off by ~ulp(K) / K, 1e-4 of the spread.
+     */
+    @Test
+    void theDeviceSumIsCompensatedSoASmallSpreadSurvivesManyGradients() {
+        long seed = Compare.seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int p = 16, k = 30_000;
+        ParamLayout layout = ParamLayout.vector(p);
+        GradientNoiseScale.Accumulator acc = new GradientNoiseScale.Accumulator(p);
+        double[] sum = new double[p];
+        double squares = 0;
+        float[] g = new float[p];
+        for (int b = 0; b < k; b++) {
+            for (int i = 0; i < p; i++) {
+                g[i] = (float) (1 + 0.03 * rng.nextGaussian());
+                sum[i] += g[i];
+                squares += (double) g[i] * g[i];
+            }
+            acc.add(ParamVector.fromHost(CpuBackend.get(), layout, g));
+        }
+        double meanNorm2 = 0;
+        for (double x : sum) meanNorm2 += (x / k) * (x / k);
+        double spread = squares / k - meanNorm2;
+        GradientNoiseScale.Result r = acc.result(1);
+        assertEquals(meanNorm2, r.meanGradientNormSquared(), 1e-7 * meanNorm2, "seed " + seed + ": ‖ḡ‖²");
+        double gotSpread = r.meanBatchGradientNormSquared() - r.meanGradientNormSquared();
+        assertEquals(spread, gotSpread, 1e-3 * spread, "seed " + seed + ": mean_k ‖g_k‖² − ‖ḡ‖², the noise");
+    }
+
     @Test
     void theMeanOfBatchGradientsThatTileTheDataIsTheFullGradient() {
         long seed = Compare.seed();

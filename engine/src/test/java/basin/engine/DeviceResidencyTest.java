@@ -1,0 +1,131 @@
+package basin.engine;
+
+import basin.engine.data.Dataset;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
+import basin.engine.nn.Sequential;
+import basin.engine.nn.spec.ModelSpec;
+import basin.engine.optim.LearningRateSchedule;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.curvature.HutchinsonTrace;
+import basin.engine.probe.curvature.Lanczos;
+import basin.engine.probe.curvature.PowerIteration;
+import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.Slice;
+import basin.engine.train.Trainer;
+import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training step, the HVP and the probe loops keep their tensors on the device: per step only
+ * scalars (a loss, a dot product) come back to the host, and nothing goes down but the batch and
+ * the probe's random start vectors. Checked on the CPU through {@link TransferLog}, which sees every
+ * copy the code asks of its backend, so a GPU run has nothing to find here: on CUDA each copy back
+ * is a stall of the stream, and a tensor copied back per step would make the GPU wait on the host.
+ *
+ * <p>The model has everything that keeps or reads state besides θ: BatchNorm (running statistics
+ * updated in training, read in eval mode), dropout, max pooling, and a residual block.
+ */
+class DeviceResidencyTest {
+    private static final String SPEC = "{\"input\":[2,8,8],\"layers\":["
+            + "{\"type\":\"conv2d\",\"out\":4,\"kernel\":3,\"padding\":1},{\"type\":\"batchnorm2d\"},{\"type\":\"relu\"},"
+            + "{\"type\":\"basicblock\",\"out\":6,\"stride\":2},{\"type\":\"maxpool2d\",\"kernel\":2},"
+            + "{\"type\":\"dropout\",\"p\":0.25},{\"type\":\"flatten\"},{\"type\":\"linear\",\"out\":12},"
+            + "{\"type\":\"batchnorm1d\"},{\"type\":\"relu\"},{\"type\":\"linear\",\"out\":3}]}";
+    private static final int EXAMPLES = 40, BATCH = 8;
+
+    private final TransferLog log = TransferLog.over(CpuBackend.get());
+    private final Backend backend = log.backend();
+    private final Sequential model = ModelSpec.parse(SPEC);
+    private final Dataset data = randomImages(new SplittableRandom(7));
+    private final ParamVector theta = model.initialParameters(backend, 1);
+
+    @Test
+    void aTrainingStepSendsTheBatchDownAndBringsBackOnlyTheLoss() {
+        List<List<TransferLog.Copy>> steps = new ArrayList<>();
+        int[] mark = {log.count()};
+        Trainer.Config config = new Trainer.Config(1, BATCH, LearningRateSchedule.constant(0.05), 0.9, 5e-4, 3);
+        new Trainer(model, config).train(theta, data, null, null, new Trainer.Listener() {
+            @Override
+            public void onStep(int epoch, int step, int count, double loss) {
+                steps.add(log.since(mark[0]));
+                mark[0] = log.count();
+            }
+        });
+        assertEquals(EXAMPLES / BATCH, steps.size());
+        // The first step also uploads each BatchNorm layer's running statistics, once.
+        for (int s = 1; s < steps.size(); s++) {
+            List<TransferLog.Copy> copies = steps.get(s);
+            assertEquals(List.of(new TransferLog.Copy(false, BATCH * 2 * 8 * 8), new TransferLog.Copy(false, BATCH * 3),
+                    new TransferLog.Copy(true, 1)), copies, "step " + (s + 1) + ": the images and one-hot targets down, the loss up");
+        }
+    }
+
+    @Test
+    void hessianVectorProductsBringBackNothingInEitherMode() {
+        for (Mode mode : new Mode[] {Mode.EVAL, Mode.BATCH_STATISTICS}) {
+            HessianOperator h = HessianOperator.over(new Objective(model, mode), theta, data, BATCH);
+            ParamVector v = ParamVector.gaussian(backend, theta.layout(), new SplittableRandom(2)), hv = theta.zerosLike();
+            h.apply(v, hv);                                                    // first pass: statistics go up once
+            int mark = log.count();
+            h.apply(v, hv);
+            assertEquals(List.of(), log.since(mark), mode + ": an HVP over " + h.batchCount() + " resident batches");
+        }
+    }
+
+    @Test
+    void lanczosPowerIterationAndHutchinsonBringBackOnlyScalars() {
+        HessianOperator h = HessianOperator.over(new Objective(model, Mode.EVAL), theta, data, BATCH);
+        h.apply(ParamVector.gaussian(backend, theta.layout(), new SplittableRandom(2)), theta.zerosLike());
+        int p = theta.dim();
+
+        int mark = log.count();
+        Lanczos.run(h, 6, new SplittableRandom(3), null);
+        assertOnlyScalarsUpAndStartsDown(log.since(mark), p, 1, "Lanczos, 6 steps");
+
+        mark = log.count();
+        PowerIteration.run(h, 5, 0, new SplittableRandom(4), null);
+        assertOnlyScalarsUpAndStartsDown(log.since(mark), p, 1, "power iteration, 5 steps");
+
+        mark = log.count();
+        HutchinsonTrace.Result trace = HutchinsonTrace.estimate(h, 0, 4, new SplittableRandom(5), null);
+        assertOnlyScalarsUpAndStartsDown(log.since(mark), p, trace.count(), "Hutchinson, " + trace.count() + " samples");
+    }
+
+    @Test
+    void aLossSliceBringsBackOnlyScalarsPerPoint() {
+        DatasetLoss surface = new DatasetLoss(model, data, BATCH, backend);
+        ParamVector d = ParamVector.gaussian(backend, theta.layout(), new SplittableRandom(6));
+        surface.measure(theta);                                                 // statistics go up once
+        int mark = log.count();
+        Slice.line(surface, theta, d, Slice.linspace(-1, 1, 3), 1, basin.engine.probe.landscape.GridLog.none());
+        List<TransferLog.Copy> copies = log.since(mark);
+        assertTrue(copies.stream().allMatch(c -> c.toHost() && c.floats() == 1),
+                "3 points × " + EXAMPLES / BATCH + " batches of eval-mode loss and accuracy, only scalars back: " + copies);
+    }
+
+    /** Every copy back is one float; every copy down is a whole random start vector, {@code starts} of them. */
+    private static void assertOnlyScalarsUpAndStartsDown(List<TransferLog.Copy> copies, int p, int starts, String what) {
+        List<TransferLog.Copy> up = copies.stream().filter(TransferLog.Copy::toHost).toList();
+        List<TransferLog.Copy> down = copies.stream().filter(c -> !c.toHost()).toList();
+        assertTrue(up.stream().allMatch(c -> c.floats() == 1), what + ": only scalars come back, got " + up);
+        assertEquals(java.util.Collections.nCopies(starts, new TransferLog.Copy(false, p)), down, what + ": only the random start vectors go down");
+    }
+
+    private static Dataset randomImages(SplittableRandom rng) {
+        float[] images = new float[EXAMPLES * 2 * 8 * 8];
+        int[] labels = new int[EXAMPLES];
+        for (int i = 0; i < images.length; i++) images[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < EXAMPLES; i++) labels[i] = rng.nextInt(3);
+        return new Dataset("random 2×8×8", images, labels, 2, 8, 8, 3);
+    }
+}
