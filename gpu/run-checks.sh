@@ -26,7 +26,8 @@ echo "== CUDA tests" | tee "$out/tests.txt"
     --select-class basin.kernels.cuda.CudaBackendParityTest --select-class basin.kernels.cuda.CudaKernelsParityTest \
     --select-class basin.kernels.cuda.KernelLaunchContractTest --select-class basin.kernels.cuda.PtxSourceTest \
     --select-class basin.kernels.DevicesTest --select-class basin.engine.nn.CudaHvpParityTest \
-    --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.experiments.cli.DeviceOptionsTest \
+    --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.engine.nn.CudaTrainingParityTest \
+    --select-class basin.experiments.cli.DeviceOptionsTest \
     --reports-dir "$out/junit") 2>&1 | tee -a "$out/tests.txt" || rc=1
 
 echo "== device selection" | tee "$out/cli.txt"

@@ -35,7 +35,6 @@ public final class DatasetLoss implements LossSurface {
     private final Sequential model;
     private final Objective objective;
     private final List<Batch> batches;
-    private final int[][] labels;             // host labels per batch, for the accuracy
     private final int examples;
     private final String description;
     private final Supplier<Sequential> replicas;          // null: the model's own statistics
@@ -47,12 +46,6 @@ public final class DatasetLoss implements LossSurface {
         this.model = model;
         this.objective = new Objective(model, Mode.EVAL);
         this.batches = new DeviceBatches(backend, data, batchSize).resident();
-        this.labels = new int[batches.size()][];
-        int[] all = data.labels();
-        for (int b = 0; b < batches.size(); b++) {
-            int from = b * batchSize;
-            labels[b] = java.util.Arrays.copyOfRange(all, from, from + batches.get(b).size());
-        }
         this.examples = data.count();
         this.description = data.name() + ", " + data.count() + " examples, eval mode";
         this.replicas = null;
@@ -64,7 +57,6 @@ public final class DatasetLoss implements LossSurface {
         this.model = kept.model;
         this.objective = kept.objective;
         this.batches = kept.batches;
-        this.labels = kept.labels;
         this.examples = kept.examples;
         this.description = kept.description;
         this.replicas = replicas;
@@ -141,7 +133,7 @@ public final class DatasetLoss implements LossSurface {
             try (Arena arena = theta.backend().openArena()) {
                 Tensor logits = net.forward(batch.inputs(), params, Mode.EVAL);
                 lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * batch.size();
-                correct += correctPredictions(logits.toHost(), labels[b], logits.shape().dim(1));
+                correct += Losses.correctPredictions(logits, batch.targets());
             }
         }
         return new Measurement(lossSum / examples, (double) correct / examples);
@@ -173,16 +165,6 @@ public final class DatasetLoss implements LossSurface {
     @Override
     public String describe() {
         return description;
-    }
-
-    private static long correctPredictions(float[] logits, int[] labels, int classes) {
-        long correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int argmax = 0;
-            for (int c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + argmax]) argmax = c;
-            if (argmax == labels[i]) correct++;
-        }
-        return correct;
     }
 
     private void checkLayout(ParamVector theta) {
