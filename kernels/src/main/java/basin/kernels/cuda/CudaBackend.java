@@ -7,7 +7,6 @@ import basin.kernels.BroadcastOp;
 import basin.kernels.Buffer;
 import basin.kernels.Window2d;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
@@ -47,9 +46,10 @@ public final class CudaBackend implements Backend {
     private final CUstream stream;
     private final cublasHandle cublas;
     private final CudaKernels kernels;
-    private final DeviceAllocator allocator = new DeviceAllocator();
+    private final DeviceAllocator allocator = new DeviceAllocator(DeviceMemory.driver());
     private final PinnedStaging staging = new PinnedStaging();
-    private final CUdeviceptr dotPartials, dotResult;
+    /** Scratch of {@link #dot} for the backend's whole life: these fields keep the blocks from the collector. */
+    private final DeviceBlock dotPartials, dotResult;
     private final Pointer dotResultHost;
     private final DoubleBuffer dotResultView;
     private boolean tf32;
@@ -143,7 +143,10 @@ public final class CudaBackend implements Backend {
         return allocator;
     }
 
-    /** Bytes of device memory held in buffers now, and cached in the pool. */
+    /**
+     * Bytes of device memory held in buffers now (released ones excluded, and unreachable ones once
+     * the collector has found them), and cached in the pool.
+     */
     public long bytesInUse() {
         return allocator.inUseBytes();
     }
@@ -181,15 +184,20 @@ public final class CudaBackend implements Backend {
         if (n < 0) throw new IllegalArgumentException("allocate: negative length " + n);
         makeCurrent();
         long bytes = Math.max(4L, 4L * n);
-        CudaBuffer b = new CudaBuffer(this, allocator.allocate(bytes, "a buffer of " + n + " floats"), bytes, 0, n, true);
+        CudaBuffer b = new CudaBuffer(this, allocator.allocate(bytes, "a buffer of " + n + " floats"), 0, n, true);
         Arena.adopt(b);
         return b;
     }
 
+    /**
+     * Returns a buffer's device memory to the pool now, rather than when the collector finds the
+     * buffer unreachable. A second release of the same buffer does nothing; releasing a view does
+     * nothing (its block belongs to the buffer it was sliced from).
+     */
     @Override
     public void release(Buffer buffer) {
         CudaBuffer b = cuda(buffer, "release");
-        if (b.pooled) allocator.release(b.allocation, b.allocationBytes);
+        if (b.pooled) b.block.release();
     }
 
     @Override
@@ -277,7 +285,7 @@ public final class CudaBackend implements Backend {
         CudaBuffer ca = cuda(a, "dot"), cb = cuda(b, "dot");
         BackendChecks.sameLength("dot", ca, cb);
         makeCurrent();
-        kernels.dot(ca.pointer, cb.pointer, ca.length, dotPartials, dotResult);
+        kernels.dot(ca.pointer, cb.pointer, ca.length, dotPartials.address, dotResult.address);
         return readDotResult("dot");
     }
 
@@ -285,13 +293,13 @@ public final class CudaBackend implements Backend {
     public synchronized double sumOfSquares(Buffer x) {
         CudaBuffer cx = cuda(x, "sumOfSquares");
         makeCurrent();
-        kernels.sumSquares(cx.pointer, cx.length, dotPartials, dotResult);
+        kernels.sumSquares(cx.pointer, cx.length, dotPartials.address, dotResult.address);
         return readDotResult("sumOfSquares");
     }
 
     private double readDotResult(String op) {
         bytesToHost.addAndGet(8);
-        CudaCheck.driver(JCudaDriver.cuMemcpyDtoHAsync(dotResultHost, dotResult, 8, stream), "cuMemcpyDtoHAsync(" + op + " result)");
+        CudaCheck.driver(JCudaDriver.cuMemcpyDtoHAsync(dotResultHost, dotResult.address, 8, stream), "cuMemcpyDtoHAsync(" + op + " result)");
         CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(" + op + ")");
         return dotResultView.get(0);
     }
@@ -485,11 +493,7 @@ public final class CudaBackend implements Backend {
         return new CudaBuffer[] {ca, cb, co};
     }
 
-
-
     private static boolean overlap(CudaBuffer a, CudaBuffer b) {
-        return a.allocation == b.allocation && a.offset < b.offset + b.length && b.offset < a.offset + a.length;
+        return a.block == b.block && a.offset < b.offset + b.length && b.offset < a.offset + a.length;
     }
-
-
 }

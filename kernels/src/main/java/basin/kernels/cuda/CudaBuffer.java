@@ -5,27 +5,29 @@ import basin.kernels.BackendChecks;
 import basin.kernels.Buffer;
 import jcuda.driver.CUdeviceptr;
 
-/** A range of float32 elements in device memory: {@code length} floats from {@code offset} into an allocation. */
+/**
+ * A range of float32 elements in device memory: {@code length} floats from {@code offset} into a
+ * {@link DeviceBlock}. A buffer and the views sliced from it share the block, so the block stays
+ * in use while any of them is reachable.
+ */
 final class CudaBuffer implements Buffer {
     final CudaBackend backend;
-    /** The whole allocation; handed back to the pool when a pooled buffer is released. */
-    final CUdeviceptr allocation;
-    final long allocationBytes;
+    /** The whole allocation; back to the pool when a pooled buffer is released or nothing refers to it. */
+    final DeviceBlock block;
     final int offset;
     final int length;
-    /** True for a buffer that owns its allocation; false for a view. */
+    /** True for a buffer that owns its block, whose release returns it; false for a view. */
     final boolean pooled;
-    /** The first element of this buffer, as kernels and copies take it. */
+    /** The first element of this buffer, as kernels and copies take it; it holds the block too. */
     final CUdeviceptr pointer;
 
-    CudaBuffer(CudaBackend backend, CUdeviceptr allocation, long allocationBytes, int offset, int length, boolean pooled) {
+    CudaBuffer(CudaBackend backend, DeviceBlock block, int offset, int length, boolean pooled) {
         this.backend = backend;
-        this.allocation = allocation;
-        this.allocationBytes = allocationBytes;
+        this.block = block;
         this.offset = offset;
         this.length = length;
         this.pooled = pooled;
-        this.pointer = offset == 0 ? allocation : allocation.withByteOffset(4L * offset);
+        this.pointer = block.at(4L * offset);
     }
 
     long bytes() {
@@ -45,7 +47,7 @@ final class CudaBuffer implements Buffer {
     @Override
     public Buffer slice(int offset, int length) {
         BackendChecks.slice(offset, length, this.length);
-        return new CudaBuffer(backend, allocation, allocationBytes, this.offset + offset, length, false);
+        return new CudaBuffer(backend, block, this.offset + offset, length, false);
     }
 
     @Override

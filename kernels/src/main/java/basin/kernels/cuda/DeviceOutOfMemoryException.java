@@ -1,9 +1,10 @@
 package basin.kernels.cuda;
 
 /**
- * The device could not hold one more buffer even after the pool gave back every cached block. The
- * message states the request, what Basin holds (in use and cached) and what the device reports free
- * and in total, so the user can see whether a smaller batch would fit.
+ * The device could not hold one more buffer even after the pool gave back every cached block and a
+ * garbage collection returned the blocks of unreachable buffers. The message states the request,
+ * what Basin holds in use and what the device reports free and in total, so the user can see
+ * whether a smaller batch would fit.
  */
 public final class DeviceOutOfMemoryException extends CudaException {
     private static final long serialVersionUID = 1L;

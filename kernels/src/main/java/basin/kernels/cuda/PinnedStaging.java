@@ -5,6 +5,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
@@ -33,6 +34,8 @@ final class PinnedStaging {
             CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize(after a copy to the device)");
             done += chunk;
         }
+        // The chunks' addresses are plain offsets of dst: keep dst, and with it its block, alive until every copy is queued.
+        Reference.reachabilityFence(dst);
     }
 
     /** Copies {@code n} floats from the device into {@code dst[dstOffset...]}, through the staging buffer. */
@@ -46,6 +49,7 @@ final class PinnedStaging {
             staged.get(dst, dstOffset + done, chunk);
             done += chunk;
         }
+        Reference.reachabilityFence(src); // keeps src's block alive until every chunk is queued, as in toDevice
     }
 
     /** A pinned view of at least {@code n} floats (n ≤ {@link #MAX_FLOATS}), grown when needed. */

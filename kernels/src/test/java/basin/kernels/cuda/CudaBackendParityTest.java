@@ -361,13 +361,15 @@ class CudaBackendParityTest {
     @Test
     void anArenaHandsItsBuffersBackToThePool() {
         gpu.clearPool();
-        long before = gpu.bytesInUse();
+        long whileOpen;
         try (Arena arena = gpu.openArena()) {
             gpu.allocate(1000);
             gpu.allocate(3333);
-            assertTrue(gpu.bytesInUse() >= before + 4 * (1000 + 3333), "in use while the arena is open");
+            whileOpen = gpu.bytesInUse();
         }
-        assertEquals(before, gpu.bytesInUse(), "after the arena closes");
+        // The collector may return blocks of earlier tests' buffers at any time, so in-use bytes are
+        // compared across the close only, where the arena (which holds its buffers) gives its own back.
+        assertTrue(whileOpen - gpu.bytesInUse() >= 4 * (1000 + 3333), "released when the arena closes");
         assertTrue(gpu.bytesCached() >= 4 * (1000 + 3333), "cached for reuse: " + gpu.bytesCached());
     }
 
