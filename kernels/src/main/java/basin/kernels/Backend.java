@@ -29,7 +29,10 @@ public interface Backend {
         return b;
     }
 
-    /** Hands a buffer from {@link #allocate} back to the pool. Views ({@link Buffer#slice}) are ignored. */
+    /**
+     * Hands a buffer from {@link #allocate} back to the pool; a second release of it does nothing.
+     * Views ({@link Buffer#slice}) are ignored.
+     */
     void release(Buffer buffer);
 
     /** Opens a scope whose allocations on this thread return to the pool when it closes. */

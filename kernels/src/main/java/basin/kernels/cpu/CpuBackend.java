@@ -55,7 +55,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void release(Buffer buffer) {
         CpuBuffer b = cpu(buffer, "release");
-        if (!b.pooled) return;
+        // Twice on the pool, one array would back two later buffers; an arena may release a buffer its user released too.
+        if (!b.pooled || !b.returned.compareAndSet(false, true)) return;
         pool.computeIfAbsent(b.length, k -> new ConcurrentLinkedDeque<>()).addFirst(b.data);
     }
 
