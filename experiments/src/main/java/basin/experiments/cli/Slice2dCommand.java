@@ -51,6 +51,14 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas"), b = range(betas, "--betas");
+        if (weightsB != null) {
+            List<String> ignored = new java.util.ArrayList<>(direction.given());
+            if (orthogonalise) ignored.add("--orthogonalise");
+            if (!ignored.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", ignored) + " cannot apply with --weights-b: the plane through two models"
+                        + " is fixed by them (d1 = (θ_B − θ_A)/2, d2 Gaussian, orthogonal to d1, with ‖d2‖ = ‖d1‖)");
+            }
+        }
         ParamVector theta = load(weights);
         // Through two models every point lies between them and recomputes BatchNorm statistics; around one model they are its own.
         DatasetLoss f = weightsB != null ? pathSurface(statistics) : surface();

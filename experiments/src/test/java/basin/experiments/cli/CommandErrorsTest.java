@@ -54,6 +54,17 @@ class CommandErrorsTest {
     }
 
     @Test
+    void directionFlagsThatCannotApplyToAPlaneThroughTwoModelsAreRefusedByName(@TempDir Path dir) {
+        String[] model = absentModel(dir);
+        String[] plane = {"probe", "slice2d", "--weights-b", dir.resolve("b.safetensors").toString()};
+        assertEquals("basin: --normalisation, --orthogonalise cannot apply with --weights-b: the plane through two models is fixed by them"
+                        + " (d1 = (θ_B − θ_A)/2, d2 Gaussian, orthogonal to d1, with ‖d2‖ = ‖d1‖)",
+                errorOf(concat(concat(plane, new String[] {"--normalisation", "none", "--orthogonalise"}), model)));
+        assertEquals(true, errorOf(concat(concat(plane, new String[] {"--one-dimensional", "copy"}), model))
+                .startsWith("basin: --one-dimensional cannot apply with --weights-b"));
+    }
+
+    @Test
     void batchSizesAndCountsAreNamedByTheirFlagBeforeAnyFileIsRead(@TempDir Path dir) {
         String[] model = absentModel(dir);
         assertEquals("basin: --batch must be ≥ 1, got 0", errorOf(concat(new String[] {"probe", "slice1d", "--batch", "0"}, model)));
