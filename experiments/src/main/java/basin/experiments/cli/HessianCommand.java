@@ -149,15 +149,20 @@ public final class HessianCommand implements Callable<Integer> {
         }
         double[] residuals = new double[Math.min(topK, lanczos.steps())];
         for (int i = 0; i < residuals.length; i++) residuals[i] = lanczos.residual(h, i);   // one HVP each
+        double[] negativeResiduals = new double[residuals.length];
+        for (int i = 0; i < negativeResiduals.length; i++) {
+            int pair = lanczos.steps() - 1 - i;                                    // Ritz pairs come largest first
+            negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
+        }
         double effectiveRank = EffectiveRank.ofDensity(spectrum);
         String rankSource = "SLQ spectrum, " + spectrum.starts().size() + " start" + (spectrum.starts().size() > 1 ? "s" : "") + " × " + m + " steps";
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
 
         if (json) {
-            out.println(RunFolder.JSON.writeValueAsString(jsonReport(d, h, lanczos, residuals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds)));
+            out.println(RunFolder.JSON.writeValueAsString(jsonReport(d, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds)));
         } else {
-            printReport(out, h, lanczos, residuals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
+            printReport(out, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
         }
         return 0;
     }
@@ -173,7 +178,8 @@ public final class HessianCommand implements Callable<Integer> {
         if (grid < 2) throw new IllegalArgumentException("--grid must be ≥ 2, got " + grid);
     }
 
-    private Map<String, Object> jsonReport(Dataset d, HessianOperator h, Lanczos.Result lanczos, double[] residuals, PowerIteration.Result powerResult,
+    private Map<String, Object> jsonReport(Dataset d, HessianOperator h, Lanczos.Result lanczos, double[] residuals, double[] negativeResiduals,
+                                           PowerIteration.Result powerResult,
                                            HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
                                            double effectiveRank, String rankSource, double seconds) {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -182,6 +188,7 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("eigenvalues", top);
         o.put("eigenvalue_residuals", residuals);
         o.put("most_negative", lanczos.mostNegative(topK));
+        o.put("most_negative_residuals", negativeResiduals);
         o.put("trace", traceResult != null ? traceResult.trace() : null);
         o.put("trace_stderr", traceResult != null ? traceResult.standardError() : null);
         o.put("trace_samples", traceResult != null ? traceResult.count() : null);
@@ -215,16 +222,16 @@ public final class HessianCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printReport(PrintStream out, HessianOperator h, Lanczos.Result lanczos, double[] residual, PowerIteration.Result powerResult,
+    private void printReport(PrintStream out, HessianOperator h, Lanczos.Result lanczos, double[] residual, double[] negativeResidual,
+                             PowerIteration.Result powerResult,
                              HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
                              double effectiveRank, String rankSource, double seconds) {
         double[] top = lanczos.topK(topK), bottom = lanczos.mostNegative(topK);
         out.printf(Locale.ROOT, "%nLanczos   %d steps%s, %d parameters%n", lanczos.steps(),
                 lanczos.invariantSubspace() ? " (Krylov space exhausted: the Ritz values are exact)" : "", h.dim());
-        out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s%n", "i", "λ_i (top)", "residual", "most negative");
+        out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s %14s%n", "i", "λ_i (top)", "residual", "most negative", "residual");
         for (int i = 0; i < top.length; i++) {
-            out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16s%n", i + 1, top[i], residual[i],
-                    i < bottom.length ? String.format(Locale.ROOT, "%.8g", bottom[i]) : "");
+            out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16.8g %14.2e%n", i + 1, top[i], residual[i], bottom[i], negativeResidual[i]);
         }
         out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);

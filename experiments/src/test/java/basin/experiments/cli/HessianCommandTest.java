@@ -57,9 +57,10 @@ class HessianCommandTest {
         for (int i = 1; i < 3; i++) assertTrue(eigenvalues.get(i).asDouble() <= eigenvalues.get(i - 1).asDouble(), "not descending: " + eigenvalues);
         assertEquals(60, o.get("examples").asInt());
         assertEquals(net.layout().size(), o.get("parameters").asInt());
-        // 12 Lanczos steps + 3 residuals of the top Ritz pairs + 15 Hutchinson samples (relative error 0
-        // is never met) + 2 SLQ starts × 12 steps.
-        assertEquals(12 + 3 + 15 + 2 * 12, o.get("hvp_count").asInt(), o.toString());
+        // 12 Lanczos steps + 3 residuals of the top and 3 of the bottom Ritz pairs + 15 Hutchinson
+        // samples (relative error 0 is never met) + 2 SLQ starts × 12 steps.
+        assertEquals(12 + 3 + 3 + 15 + 2 * 12, o.get("hvp_count").asInt(), o.toString());
+        assertEquals(3, o.get("most_negative_residuals").size());
         for (JsonNode r : o.get("eigenvalue_residuals")) assertTrue(r.asDouble() >= 0 && r.asDouble() < o.get("lambda_max").asDouble(), "residual " + r);
         assertEquals(15, o.get("trace_samples").asInt());
         assertTrue(o.get("trace_stderr").asDouble() > 0);
@@ -133,6 +134,14 @@ class HessianCommandTest {
         }
         // Ritz values interlace with the spectrum, so none lies below the smallest eigenvalue.
         assertTrue(o.get("most_negative").get(0).asDouble() >= exact[0] - 1e-4 * lambdaMax, context);
+        // A residual r = ‖Hx − θx‖ of a unit x puts an eigenvalue of H within r of θ (H symmetric).
+        for (int i = 0; i < 3; i++) {
+            double ritz = o.get("most_negative").get(i).asDouble(), r = o.get("most_negative_residuals").get(i).asDouble();
+            double nearest = Double.POSITIVE_INFINITY;
+            for (double e : exact) nearest = Math.min(nearest, Math.abs(e - ritz));
+            assertTrue(r >= 0 && nearest <= r + 1e-5 * lambdaMax, "most negative " + (i + 1) + ": θ = " + ritz + ", residual " + r
+                    + ", nearest eigenvalue " + nearest + " away; " + context);
+        }
         double stderr = o.get("trace_stderr").asDouble();
         assertEquals(trace, o.get("trace").asDouble(), 4 * stderr, "tr H = " + trace + " ± " + stderr + " (4 standard errors)");
     }
