@@ -202,6 +202,7 @@ public final class HessianCommand implements Callable<Integer> {
             o.put("lambda_max_power", powerResult.lambda());
             o.put("power_iterations", powerResult.iterations());
             o.put("power_converged", powerResult.converged());
+            o.put("power_residual", powerResult.residual());
         }
         o.put("lanczos_steps", lanczos.steps());
         o.put("invariant_subspace", lanczos.invariantSubspace());
@@ -236,8 +237,8 @@ public final class HessianCommand implements Callable<Integer> {
         out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
         if (powerResult != null) {
-            out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e)%n", powerResult.lambda(), powerResult.iterations(),
-                    powerResult.converged() ? "converged" : "NOT converged", powerTol);
+            out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e, residual %.1e)%n", powerResult.lambda(), powerResult.iterations(),
+                    powerResult.converged() ? "converged" : "NOT converged", powerTol, powerResult.residual());
         }
         if (traceResult != null) {
             out.printf(Locale.ROOT, "trace            %.8g ± %.2g   (Hutchinson, %d Rademacher samples, %s)%n", traceResult.trace(),

@@ -69,7 +69,7 @@ public final class LambdaMaxCommand implements Callable<Integer> {
                 ? (t, q, change) -> System.out.printf(Locale.ROOT, "  step %3d   vᵀHv = %.6f   relative change %.2e%n", t, q, change)
                 : null);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "lambda_max  %.6f%n", r.lambda());
+        System.out.printf(Locale.ROOT, "lambda_max  %.6f   (residual ‖Hv − λv‖ %.1e: an eigenvalue lies within it)%n", r.lambda(), r.residual());
         System.out.printf(Locale.ROOT, "iterations  %d (%s, tol %.1e), %d HVPs in %.2f s%n", r.iterations(),
                 r.converged() ? "converged" : "not converged", tol, h.hvpCount(), seconds);
         return 0;

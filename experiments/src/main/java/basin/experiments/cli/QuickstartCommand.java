@@ -79,8 +79,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         PowerIteration.Result r = PowerIteration.run(h, 100, 1e-3, new SplittableRandom(seed), null);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.println();
-        System.out.printf(Locale.ROOT, "lambda_max  %.4f   (power iteration on the validation Hessian, %d examples: %d HVPs, %s, %.1f s)%n",
-                r.lambda(), h.examples(), h.hvpCount(), r.converged() ? "converged to 1e-3" : "NOT converged", seconds);
+        System.out.printf(Locale.ROOT, "lambda_max  %.4f   (power iteration on the validation Hessian, %d examples: %d HVPs, %s, residual %.1e, %.1f s)%n",
+                r.lambda(), h.examples(), h.hvpCount(), r.converged() ? "converged to 1e-3" : "NOT converged", r.residual(), seconds);
 
         // Power iteration's stopping rule (the Rayleigh quotient stops moving) is fooled when the top
         // two eigenvalues are close, as they often are here: it creeps up slowly and stops early. Lanczos
@@ -104,6 +104,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         summary.put("lambda_max_examples", h.examples());
         summary.put("power_iterations", r.iterations());
         summary.put("power_converged", r.converged());
+        summary.put("power_residual", r.residual());
         summary.put("rayleigh_quotients", r.rayleighQuotients());
         summary.put("lambda_max_lanczos", lanczosMax);
         summary.put("lanczos_steps", lanczos.steps());
