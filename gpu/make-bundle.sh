@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds a folder that runs Basin's CUDA checks on a machine with an NVIDIA GPU but no Java or
 # Maven: a jlink'd Java runtime, Basin's jars and test classes with their dependencies, the JUnit
-# console launcher, and run-checks.sh. Nothing CUDA-specific is built here: on a CUDA-13-only
-# machine, CudaBackend builds its cuBLAS forwarding library there with gcc, as it would for a user.
+# console launcher, run-checks.sh, and the PyTorch peer of the timings (two small Python files).
+# Nothing CUDA-specific is built here: on a CUDA-13-only machine, CudaBackend builds its cuBLAS
+# forwarding library there with gcc, as it would for a user.
 #
 #   gpu/make-bundle.sh [BUNDLE_DIR]      (default: .gpu/bundle, which .gitignore ignores)
 #
@@ -36,4 +37,8 @@ compress=zip-6; "$java_home/bin/jlink" --help | grep -q 'zip-\[0-9\]' || compres
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --compress="$compress" --output "$bundle/jre"
 cp "$root/gpu/run-checks.sh" "$bundle/"
+# Laid out as in the repository, so that gpu_bench.py finds ../../interop/spec_to_torch.py.
+mkdir -p "$bundle/benchmarks/pytorch" "$bundle/interop"
+cp "$root/benchmarks/pytorch/gpu_bench.py" "$bundle/benchmarks/pytorch/"
+cp "$root/interop/spec_to_torch.py" "$bundle/interop/"
 echo "bundle: $bundle, $(du -sm "$bundle" | cut -f1) MiB (what travels must stay under 64 MiB with the repository)"

@@ -6,7 +6,10 @@
 #    HVP on CUDA against the CPU) with the JUnit console, run from the repository's kernels/ so that
 #    PtxSourceTest finds the sources;
 # 3. ./basin-style device selection: probe lambda-max with --device auto and --device cuda;
-# 4. CudaTiming (GEMM TFLOP/s with TF32 off and on, MLP gradient and HVP throughput), unless --quick.
+# 4. CudaTiming (GEMM TFLOP/s with TF32 off and on, MLP gradient and HVP throughput), unless --quick;
+# 5. then PyTorch on the same machine, same workloads (benchmarks/pytorch/gpu_bench.py, the study
+#    models built from the specs StudySpecs writes), if python3 has torch with CUDA: a missing
+#    PyTorch is reported in pytorch.txt and does not fail the run, a failing script does.
 # Logs go to OUT_DIR. BASIN_CUBLAS13 or -Dbasin.cublas.library override the cuBLAS search.
 set -uo pipefail
 bundle=$(cd "$(dirname "$0")" && pwd)
@@ -38,5 +41,17 @@ done
 if [[ "$quick" != "--quick" ]]; then
     echo "== timing" | tee "$out/timing.txt"
     "${java[@]}" -cp "$cp" basin.benchmarks.CudaTiming 2>&1 | tee -a "$out/timing.txt" || rc=1
+
+    echo "== PyTorch on the same machine" | tee "$out/pytorch.txt"
+    if ! python3 -c 'import sys, torch
+print("torch", torch.__version__, "CUDA", torch.version.cuda, "device available:", torch.cuda.is_available())
+sys.exit(0 if torch.cuda.is_available() else 1)' 2>&1 | tee -a "$out/pytorch.txt"; then
+        echo "PYTORCH PEER SKIPPED: python3 has no torch with a CUDA device (the Basin checks above are unaffected)" | tee -a "$out/pytorch.txt"
+    elif ! "${java[@]}" -cp "$cp" basin.benchmarks.StudySpecs > "$out/study-specs.json" 2>> "$out/pytorch.txt"; then
+        echo "PYTORCH PEER FAILED: StudySpecs could not write the study models' specs" | tee -a "$out/pytorch.txt"; rc=1
+    else
+        python3 "$bundle/benchmarks/pytorch/gpu_bench.py" --device cuda --specs "$out/study-specs.json" 2>&1 | tee -a "$out/pytorch.txt" \
+            || { echo "PYTORCH PEER FAILED: gpu_bench.py exited with ${PIPESTATUS[0]}" | tee -a "$out/pytorch.txt"; rc=1; }
+    fi
 fi
 exit $rc
