@@ -11,7 +11,12 @@ import basin.engine.probe.curvature.HessianOperator;
 import basin.engine.probe.curvature.HutchinsonTrace;
 import basin.engine.probe.curvature.Lanczos;
 import basin.engine.probe.curvature.PowerIteration;
+import basin.engine.probe.curvature.SpectralDensity;
+import basin.engine.probe.landscape.BezierCurve;
 import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.GradientNoiseScale;
+import basin.engine.probe.landscape.Sharpness;
+import basin.engine.probe.landscape.WeightNoise;
 import basin.engine.probe.landscape.Slice;
 import basin.engine.train.Trainer;
 import basin.kernels.Backend;
@@ -111,6 +116,30 @@ class DeviceResidencyTest {
         List<TransferLog.Copy> copies = log.since(mark);
         assertTrue(copies.stream().allMatch(c -> c.toHost() && c.floats() == 1),
                 "3 points × " + EXAMPLES / BATCH + " batches of eval-mode loss and accuracy, only scalars back: " + copies);
+    }
+
+    @Test
+    void theLandscapeProbesBringBackOnlyScalars() {
+        DatasetLoss surface = new DatasetLoss(model, data, BATCH, backend);
+        surface.measure(theta);                                                 // statistics go up once
+        int p = theta.dim(), mark = log.count();
+        SplittableRandom rng = new SplittableRandom(8);
+        Sharpness.randomDirections(surface, theta, 0.05, 3, rng);
+        Sharpness.adversarial(surface, theta, 0.05);
+        Sharpness.ballAscent(surface, theta, 0.05, 3, 0.5, rng);
+        WeightNoise.isotropic(surface, theta, new double[] {0, 0.01}, 2, rng);
+        SpectralDensity.estimate(HessianOperator.over(new Objective(model, Mode.EVAL), theta, data, BATCH), 2, 4, Double.NaN, 16, rng, null);
+        GradientNoiseScale.measure(new Objective(model, Mode.BATCH_STATISTICS), theta, data, BATCH, 3, 9);
+        ParamVector thetaB = theta.copy();
+        thetaB.axpy(0.1, ParamVector.gaussian(backend, theta.layout(), rng));
+        BezierCurve.between(theta, thetaB).train(new Objective(model, Mode.TRAIN), data, new BezierCurve.TrainConfig(1, BATCH, 0.01, 0.9, 0, 1));
+        List<TransferLog.Copy> copies = log.since(mark);
+        int image = BATCH * 2 * 8 * 8, targets = BATCH * 3;
+        for (TransferLog.Copy c : copies) {
+            boolean allowed = c.toHost() ? c.floats() == 1 : c.floats() == p || c.floats() == image || c.floats() == targets;
+            assertTrue(allowed, "sharpness, weight noise, SLQ, noise scale and curve training: only scalars up, and down only random"
+                    + " vectors of " + p + " floats and batches; got " + c + " in " + copies);
+        }
     }
 
     /** Every copy back is one float; every copy down is a whole random start vector, {@code starts} of them. */
