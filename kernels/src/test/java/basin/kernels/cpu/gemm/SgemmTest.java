@@ -98,6 +98,37 @@ class SgemmTest {
                         1f, 0.5f, 3, false, seed(s)));
     }
 
+    /**
+     * n = 1, which {@link Gemv} computes without packing: rows of A in fours and a ragged rest, k
+     * off the vector width, y past one {@link Gemv#CHUNK} of the transposed product, β = 0 over
+     * NaN, β = ½ with negative α, and shapes above the parallel threshold in both directions.
+     */
+    static Stream<GemmProblem> matrixVectorProducts() {
+        List<GemmProblem> problems = new ArrayList<>();
+        int[][] shapes = {{1, 1}, {3, 5}, {4, 16}, {7, 33}, {13, 250}, {2049, 9}, {4103, 7}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean transA = t / 2 == 1, transB = t % 2 == 1;
+                problems.add(new GemmProblem(transA, transB, s[0], 1, s[1], 1f, 0f, 0, true, seed(t, s[0], s[1])));
+                problems.add(new GemmProblem(transA, transB, s[0], 1, s[1], -0.75f, 0.5f, 0, false, seed(t, s[1], s[0])));
+            }
+        }
+        // [80, 30011]·x and its transpose: a Lanczos basis against w, split across threads.
+        problems.add(new GemmProblem(false, false, 80, 1, 30011, 1f, 0f, 0, false, seed(80, 30011)));
+        problems.add(new GemmProblem(true, false, 30011, 1, 80, -1f, 1f, 0, false, seed(30011, 80)));
+        // Padded: x or y not contiguous, so the blocked product takes the call.
+        problems.add(new GemmProblem(false, false, 17, 1, 33, 1f, 0.5f, 3, false, seed(17, 1, 33)));
+        problems.add(new GemmProblem(true, true, 33, 1, 17, 1f, 0f, 2, true, seed(33, 1, 17)));
+        return problems.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("matrixVectorProducts")
+    void matrixVectorProductsMatchTheFloat64Product(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("oddShapes")
     void oddAndEdgeShapesMatchTheFloat64Product(GemmProblem p) {
