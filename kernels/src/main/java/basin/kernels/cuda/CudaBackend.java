@@ -373,7 +373,11 @@ public final class CudaBackend implements Backend {
         CudaBuffer cx = cuda(x, "sumToMid"), co = cuda(out, "sumToMid");
         BackendChecks.outerMidInner("sumToMid", cx, co, outer, mid, inner);
         makeCurrent();
-        kernels.sumToMid(cx.pointer, co.pointer, outer, mid, inner);
+        long scratch = CudaKernels.sumToMidScratchBytes(outer, mid, inner);
+        DeviceBlock partial = scratch == 0 ? null : allocator.allocate(scratch, "sumToMid partial sums");
+        kernels.sumToMid(cx.pointer, co.pointer, outer, mid, inner, partial == null ? null : partial.at(0));
+        // Back to the pool at once: the stream runs whatever is queued with the block next after these kernels.
+        if (partial != null) partial.release();
     }
 
     @Override

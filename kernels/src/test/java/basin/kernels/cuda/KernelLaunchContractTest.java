@@ -56,7 +56,8 @@ class KernelLaunchContractTest {
         k.broadcastAdd(p(), p(), p(), 3, 5, 7);
         k.broadcastMul(p(), p(), p(), 3, 5, 7);
         k.expand(p(), p(), 3, 5, 7);
-        k.sumToMid(p(), p(), 3, 5, 7);
+        k.sumToMid(p(), p(), 3, 5, 7, null);
+        k.sumToMid(p(), p(), 128, 16, 1024, p());   // BatchNorm's per-channel sums: split over blocks
         k.dot(p(), p(), 1001, p(), p());
         k.sumSquares(p(), 1001, p(), p());
         k.logSoftmax(p(), p(), 3, 10);
@@ -104,9 +105,34 @@ class KernelLaunchContractTest {
         CheckingLauncher launcher = new CheckingLauncher();
         CudaKernels k = new CudaKernels(launcher);
         k.add(p(), p(), p(), 0);
-        k.sumToMid(p(), p(), 3, 0, 7);
+        k.sumToMid(p(), p(), 3, 0, 7, null);
         k.logSoftmax(p(), p(), 0, 10);
         assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void fewLongSumsToMidAreSplitSoThatTheGridFillsTheGpu() {
+        // ResNet-20's first BatchNorm at batch 128: 16 channels of 128·32·32 elements.
+        assertEquals(64, CudaKernels.sumToMidParts(128, 16, 1024));
+        assertEquals(8L * 16 * 64, CudaKernels.sumToMidScratchBytes(128, 16, 1024));
+        // Enough m to fill the grid, or sums too short to share: one block per m, no scratch.
+        assertEquals(1, CudaKernels.sumToMidParts(128, 2048, 1));
+        assertEquals(1, CudaKernels.sumToMidParts(128, 10, 1));
+        assertEquals(0, CudaKernels.sumToMidScratchBytes(128, 10, 1));
+        CheckingLauncher launcher = new CheckingLauncher();
+        new CudaKernels(launcher).sumToMid(p(), p(), 128, 16, 1024, p());
+        assertEquals(List.of("sum_to_mid_partial_f64", "finish_sum_to_mid_f32"), launcher.launched);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CudaKernels(new CheckingLauncher()).sumToMid(p(), p(), 128, 16, 1024, null));
+        assertEquals("sumToMid: [128, 16, 1024] needs 8192 bytes of partial sums, none given", e.getMessage());
+    }
+
+    @Test
+    void shortReductionsGetSmallerBlocks() {
+        assertEquals(32, CudaKernels.reductionThreads(1));
+        assertEquals(32, CudaKernels.reductionThreads(10));
+        assertEquals(64, CudaKernels.reductionThreads(33));
+        assertEquals(CudaKernels.THREADS, CudaKernels.reductionThreads(1L << 40));
     }
 
     @Test
