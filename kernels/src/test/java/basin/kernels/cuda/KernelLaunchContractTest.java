@@ -148,6 +148,16 @@ class KernelLaunchContractTest {
     }
 
     @Test
+    void withLaunchesWaitedForAKernelThatFaultsIsNamedWithItsGrid() {
+        CheckingLauncher queued = new CheckingLauncher();
+        CudaKernels k = new CudaKernels(new WaitingLauncher(queued, () -> jcuda.driver.CUresult.CUDA_ERROR_ILLEGAL_ADDRESS));
+        CudaException e = assertThrows(CudaException.class, () -> k.add(p(), p(), p(), 1000));
+        assertEquals("cuda: kernel add_f32 (4 blocks × 256 threads), waited for after its launch failed: CUDA_ERROR_ILLEGAL_ADDRESS",
+                e.getMessage());
+        assertEquals(List.of("add_f32"), queued.launched, "queued first, then waited for");
+    }
+
+    @Test
     void theDriverLoadFailureIsReportedAsTheMissingLibrary() {
         String jcudaReport = "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"\n"
                 + "Stack trace from the attempt to load the library as a resource:\n"
