@@ -242,6 +242,13 @@ class KernelLaunchContractTest {
     }
 
     @Test
+    void theJitErrorLogIsGivenItsSizeSoThatTheDriverWritesIt() {
+        jcuda.driver.JITOptions jit = DriverLauncher.errorLogOptions(4096);
+        assertEquals(4096, jit.getInt(jcuda.driver.CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES));
+        assertEquals(4096, jit.getBytes(jcuda.driver.CUjit_option.CU_JIT_ERROR_LOG_BUFFER).length);
+    }
+
+    @Test
     void theDriverLoadFailureIsReportedAsTheMissingLibrary() {
         String jcudaReport = "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"\n"
                 + "Stack trace from the attempt to load the library as a resource:\n"
