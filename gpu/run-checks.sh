@@ -28,6 +28,7 @@ echo "== CUDA tests" | tee "$out/tests.txt"
  "${java[@]}" -Dbasin.cuda.syncLaunches=true -cp "$(ls "$bundle"/console/junit-platform-console-standalone-*.jar):$bundle/test-classes:$cp" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
     --select-class basin.kernels.cuda.CudaBackendParityTest --select-class basin.kernels.cuda.CudaKernelsParityTest \
+    --select-class basin.kernels.cuda.CudaThreadsTest \
     --select-class basin.kernels.cuda.KernelLaunchContractTest --select-class basin.kernels.cuda.PtxSourceTest \
     --select-class basin.kernels.DevicesTest --select-class basin.engine.nn.CudaHvpParityTest \
     --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.engine.nn.CudaTrainingParityTest \
