@@ -24,9 +24,11 @@ rc=0
 
 echo "== CUDA tests" | tee "$out/tests.txt"
 (cd "$bundle/../../kernels" 2>/dev/null || cd kernels
- "${java[@]}" -cp "$(ls "$bundle"/console/junit-platform-console-standalone-*.jar):$bundle/test-classes:$cp" \
+ # Each kernel and GEMM is waited for after its launch, so that a fault names the kernel, not the next copy.
+ "${java[@]}" -Dbasin.cuda.syncLaunches=true -cp "$(ls "$bundle"/console/junit-platform-console-standalone-*.jar):$bundle/test-classes:$cp" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
     --select-class basin.kernels.cuda.CudaBackendParityTest --select-class basin.kernels.cuda.CudaKernelsParityTest \
+    --select-class basin.kernels.cuda.CudaThreadsTest \
     --select-class basin.kernels.cuda.KernelLaunchContractTest --select-class basin.kernels.cuda.PtxSourceTest \
     --select-class basin.kernels.DevicesTest --select-class basin.engine.nn.CudaHvpParityTest \
     --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.engine.nn.CudaTrainingParityTest \

@@ -37,6 +37,35 @@ extern "C" __global__ void sum_to_mid_f32(const float* x, float* out,
     if (threadIdx.x == 0) out[m] = (float)total;
 }
 
+// The same sums when there are few m and each has many elements (BatchNorm's per-channel sums over
+// [N, C, H*W]): one block per m would leave most of the GPU idle, so `parts` blocks share each m.
+// Block b adds part p = b % parts of m = b / parts into partial[b]: elements j = p*blockDim.x + t,
+// stepping by parts*blockDim.x, so that a warp still reads consecutive i. finish_sum_to_mid_f32 then
+// adds each m's parts in order, so the result does not depend on scheduling. Shared memory:
+// blockDim.x doubles.
+extern "C" __global__ void sum_to_mid_partial_f64(const float* x, double* partial,
+                                                  long long outer, long long mid, long long inner, int parts) {
+    extern __shared__ double scratch[];
+    long long m = blockIdx.x / parts;
+    long long count = outer * inner, stride = (long long)parts * blockDim.x;
+    double acc = 0.0;
+    for (long long j = (long long)(blockIdx.x % parts) * blockDim.x + threadIdx.x; j < count; j += stride) {
+        long long o = j / inner, i = j % inner;
+        acc += (double)x[(o * mid + m) * inner + i];
+    }
+    double total = block_sum(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = total;
+}
+
+// Second pass: out[m] = partial[m*parts] + ... + partial[m*parts + parts - 1], rounded once to float.
+extern "C" __global__ void finish_sum_to_mid_f32(const double* partial, float* out, long long mid, int parts) {
+    GRID_STRIDE(m, mid) {
+        double s = 0.0;
+        for (int p = 0; p < parts; p++) s += partial[m * parts + p];
+        out[m] = (float)s;
+    }
+}
+
 // First pass of a float64 dot product: partial[block] = sum of a[i]*b[i] over the elements this
 // block's threads visit. finish_sum_f64 adds the partials in a fixed order, so the result does
 // not depend on scheduling. Shared memory: blockDim.x doubles.

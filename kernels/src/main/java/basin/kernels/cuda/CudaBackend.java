@@ -53,6 +53,8 @@ public final class CudaBackend implements Backend {
     private final Pointer dotResultHost;
     private final DoubleBuffer dotResultView;
     private boolean tf32;
+    /** {@code -Dbasin.cuda.syncLaunches}: wait after each kernel and GEMM, so that a fault names it ({@link WaitingLauncher}). */
+    private final boolean waitAfterEachLaunch;
     private final AtomicLong bytesToDevice = new AtomicLong();
     private final AtomicLong bytesToHost = new AtomicLong();
 
@@ -87,7 +89,10 @@ public final class CudaBackend implements Backend {
         stream = device.stream;
         cublas = device.cublas;
         setTf32(Boolean.getBoolean("basin.cuda.tf32"));
-        kernels = new CudaKernels(new DriverLauncher(PtxModules.load(), stream));
+        KernelLauncher launcher = new DriverLauncher(PtxModules.load(), stream);
+        waitAfterEachLaunch = Boolean.getBoolean("basin.cuda.syncLaunches");
+        if (waitAfterEachLaunch) launcher = new WaitingLauncher(launcher, () -> JCudaDriver.cuStreamSynchronize(stream));
+        kernels = new CudaKernels(launcher);
         dotPartials = allocator.allocate(8L * CudaKernels.DOT_BLOCKS, "dot partial sums");
         dotResult = allocator.allocate(8, "dot result");
         dotResultHost = new Pointer();
@@ -270,6 +275,10 @@ public final class CudaBackend implements Backend {
                 cb.pointer, ldb, ca.pointer, lda, Pointer.to(new float[] {beta}), cc.pointer, n);
         CudaCheck.cublas(status, String.format("cublasSgemm(row-major %s[%d, %d]·%s[%d, %d])",
                 transA ? "Aᵀ" : "A", m, k, transB ? "Bᵀ" : "B", k, n));
+        if (waitAfterEachLaunch) {
+            CudaCheck.driver(JCudaDriver.cuStreamSynchronize(stream), String.format("cublasSgemm(row-major %s[%d, %d]·%s[%d, %d]), "
+                    + "waited for after its launch", transA ? "Aᵀ" : "A", m, k, transB ? "Bᵀ" : "B", k, n));
+        }
     }
 
     @Override
@@ -373,7 +382,11 @@ public final class CudaBackend implements Backend {
         CudaBuffer cx = cuda(x, "sumToMid"), co = cuda(out, "sumToMid");
         BackendChecks.outerMidInner("sumToMid", cx, co, outer, mid, inner);
         makeCurrent();
-        kernels.sumToMid(cx.pointer, co.pointer, outer, mid, inner);
+        long scratch = CudaKernels.sumToMidScratchBytes(outer, mid, inner);
+        DeviceBlock partial = scratch == 0 ? null : allocator.allocate(scratch, "sumToMid partial sums");
+        kernels.sumToMid(cx.pointer, co.pointer, outer, mid, inner, partial == null ? null : partial.at(0));
+        // Back to the pool at once: the stream runs whatever is queued with the block next after these kernels.
+        if (partial != null) partial.release();
     }
 
     @Override

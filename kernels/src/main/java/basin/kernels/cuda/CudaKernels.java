@@ -22,6 +22,13 @@ public final class CudaKernels {
     /** Blocks of the first pass of a dot product; the second pass adds this many partial sums. */
     static final int DOT_BLOCKS = 512;
     private static final int REDUCE_SHARED = THREADS * 8;
+    /**
+     * Blocks a reduction's grid should reach to keep a large GPU busy: about what an H100 or H200
+     * holds at once (132 multiprocessors × 8 blocks of 256 threads).
+     */
+    static final int FULL_GRID = 1024;
+    /** Elements each thread of a split {@link #sumToMid} adds at least, so that a part is worth its block. */
+    private static final int MIN_PER_THREAD = 8;
 
     private final KernelLauncher launcher;
 
@@ -31,6 +38,16 @@ public final class CudaKernels {
 
     static int blocksFor(long n) {
         return (int) Math.max(1, Math.min(MAX_BLOCKS, (n + THREADS - 1) / THREADS));
+    }
+
+    /**
+     * Threads of a block that reduces {@code count} elements: a power of two from one warp up to
+     * {@link #THREADS}, so that a short sum (a row of 10 logits, a 2×2 window) leaves few threads idle.
+     */
+    static int reductionThreads(long count) {
+        int threads = 32;
+        while (threads < THREADS && threads < count) threads <<= 1;
+        return threads;
     }
 
     private void map(String kernel, long n, Object... args) {
@@ -66,9 +83,44 @@ public final class CudaKernels {
         map("expand_f32", outer * mid * inner, b, out, outer, mid, inner);
     }
 
-    /** out[m] = Σ_{o,i} x[o, m, i] in float64, one block per m. */
-    void sumToMid(Pointer x, Pointer out, long outer, long mid, long inner) {
-        if (mid > 0) launcher.launch("sum_to_mid_f32", Math.toIntExact(mid), THREADS, REDUCE_SHARED, x, out, outer, mid, inner);
+    /**
+     * Blocks that share each m of {@link #sumToMid}: 1 when there are enough m to fill the GPU or
+     * each sum is short; otherwise enough for about {@link #FULL_GRID} blocks in all, each thread
+     * adding at least {@link #MIN_PER_THREAD} elements. (BatchNorm's sums over [128, 16, 32·32] would
+     * otherwise run on 16 blocks, on 16 of an H200's 132 multiprocessors.)
+     */
+    static int sumToMidParts(long outer, long mid, long inner) {
+        if (mid <= 0) return 1;
+        long byLength = outer * inner / ((long) THREADS * MIN_PER_THREAD);
+        long byGrid = (FULL_GRID + mid - 1) / mid;
+        return (int) Math.max(1, Math.min(byLength, byGrid));
+    }
+
+    /** Bytes of float64 partial sums that {@link #sumToMid} needs for this shape: 0 when one block per m does. */
+    static long sumToMidScratchBytes(long outer, long mid, long inner) {
+        int parts = sumToMidParts(outer, mid, inner);
+        return parts == 1 ? 0 : 8L * mid * parts;
+    }
+
+    /**
+     * out[m] = Σ_{o,i} x[o, m, i] in float64: one block per m, or {@link #sumToMidParts} blocks per m
+     * whose partial sums go through {@code partial} ({@link #sumToMidScratchBytes}; may be null when that is 0).
+     */
+    void sumToMid(Pointer x, Pointer out, long outer, long mid, long inner, Pointer partial) {
+        if (mid <= 0) return;
+        int parts = sumToMidParts(outer, mid, inner);
+        if (parts == 1) {
+            int threads = reductionThreads(outer * inner);
+            launcher.launch("sum_to_mid_f32", Math.toIntExact(mid), threads, 8 * threads, x, out, outer, mid, inner);
+            return;
+        }
+        if (partial == null) {
+            throw new IllegalArgumentException("sumToMid: [" + outer + ", " + mid + ", " + inner + "] needs "
+                    + sumToMidScratchBytes(outer, mid, inner) + " bytes of partial sums, none given");
+        }
+        launcher.launch("sum_to_mid_partial_f64", Math.toIntExact(mid * parts), THREADS, REDUCE_SHARED,
+                x, partial, outer, mid, inner, parts);
+        map("finish_sum_to_mid_f32", mid, partial, out, mid, parts);
     }
 
     /** result[0] = Σ aᵢbᵢ in float64, in two passes through {@code partial} ({@link #DOT_BLOCKS} doubles). */
@@ -87,7 +139,8 @@ public final class CudaKernels {
 
     /** Row-wise log-softmax of [rows, cols], one block per row. */
     void logSoftmax(Pointer x, Pointer out, int rows, int cols) {
-        if (rows > 0) launcher.launch("log_softmax_rows_f32", rows, THREADS, REDUCE_SHARED, x, out, (long) cols);
+        int threads = reductionThreads(cols);
+        if (rows > 0) launcher.launch("log_softmax_rows_f32", rows, threads, 8 * threads, x, out, (long) cols);
     }
 
     /** hits[r] = 1 where targets[r, argmax_c logits[r, c]] ≠ 0 (the first maximum), else 0; one thread per row. */

@@ -119,8 +119,14 @@ final class DeviceAllocator {
         cachedBytes += size;
     }
 
-    /** Frees every cached block (they are not in use, so nothing waits on them but the driver's own sync). */
+    /**
+     * Frees every cached block. A block comes back to the pool as soon as its buffer is released,
+     * possibly before the work queued with it has run: reuse is safe (the stream orders it), but a
+     * free is not, and {@code cuMemFree} only may wait for that work. So the device finishes its
+     * queued work first.
+     */
     synchronized void releaseCached() {
+        if (cachedBytes > 0) CudaCheck.driver(device.synchronize(), "cuCtxSynchronize(before freeing cached blocks)");
         for (ArrayDeque<CUdeviceptr> list : free.values()) {
             for (CUdeviceptr address : list) CudaCheck.driver(device.free(address), "cuMemFree(cached block)");
         }

@@ -54,13 +54,24 @@ final class DriverLauncher implements KernelLauncher {
         throw new CudaException("cuda: cannot pass a " + a.getClass().getSimpleName() + " to a kernel");
     }
 
+    /**
+     * JIT options that ask for the error log in a buffer of {@code bytes}. The size must be passed
+     * as its own option: JCuda hands the driver only the options put here, and without
+     * {@code CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES} the driver takes the buffer to be empty.
+     */
+    static JITOptions errorLogOptions(int bytes) {
+        JITOptions jit = new JITOptions();
+        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[bytes]);
+        jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, bytes);
+        return jit;
+    }
+
     /** Loads PTX; when the JIT rejects it, loads it again through the JIT entry point to report the JIT's log. */
     private static CUmodule load(String name, String source) {
         CUmodule module = new CUmodule();
         int status = JCudaDriver.cuModuleLoadData(module, source);
         if (status == 0) return module;
-        JITOptions jit = new JITOptions();
-        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[16384]);
+        JITOptions jit = errorLogOptions(16384);
         byte[] image = (source + "\0").getBytes(StandardCharsets.US_ASCII);
         JCudaDriver.cuModuleLoadDataJIT(new CUmodule(), Pointer.to(image), jit);
         CudaCheck.driver(status, "cuModuleLoadData(" + name + ".ptx); JIT log: "

@@ -139,7 +139,8 @@ class CudaBackendParityTest {
     void broadcastExpandAndSumToMidMatchTheCpuOnOddShapes() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {128, 10, 1}, {7, 64, 33}, {2, 3, 1025}, {1000, 3, 1}};
+        // The last two are long sums over few m (BatchNorm-like), which sumToMid splits over several blocks per m.
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {128, 10, 1}, {7, 64, 33}, {2, 3, 1025}, {1000, 3, 1}, {4, 16, 4096}, {8000, 5, 1}};
         for (int[] s : shapes) {
             int outer = s[0], mid = s[1], inner = s[2], n = outer * mid * inner;
             String where = String.format("[%d, %d, %d] seed=%d", outer, mid, inner, seed);

@@ -42,6 +42,9 @@ class DeviceAllocatorTest {
         long used;
         int allocations;
         int frees;
+        /** Frees made while work queued before them may still be running: no synchronize since the last block came back. */
+        int freesWithoutSynchronizing;
+        boolean workOutstanding;
 
         CountingDevice(long capacity) {
             this.capacity = capacity;
@@ -62,7 +65,19 @@ class DeviceAllocatorTest {
             if (bytes == null) return CUresult.CUDA_ERROR_INVALID_VALUE; // freed twice, or never allocated
             used -= bytes;
             frees++;
+            if (workOutstanding) freesWithoutSynchronizing++;
             return CUresult.CUDA_SUCCESS;
+        }
+
+        @Override
+        public synchronized int synchronize() {
+            workOutstanding = false;
+            return CUresult.CUDA_SUCCESS;
+        }
+
+        /** Stands for a kernel queued with a block that has just been released: it may not have run yet. */
+        synchronized void queueWork() {
+            workOutstanding = true;
         }
 
         @Override
@@ -163,6 +178,18 @@ class DeviceAllocatorTest {
         assertTrue(device.holds(half.address), "allocated on the device");
         assertEquals(1, device.frees(), "the cached block was freed");
         assertEquals(0, pool.cachedBytes());
+    }
+
+    @Test
+    void cachedBlocksAreFreedOnlyAfterTheWorkQueuedWithThemHasRun() {
+        CountingDevice device = new CountingDevice(MIB);
+        DeviceAllocator pool = new DeviceAllocator(device);
+        DeviceBlock block = pool.allocate(4096, "a buffer a kernel still reads");
+        device.queueWork();
+        block.release();                      // back in the pool at once: reuse is ordered by the stream, a free is not
+        pool.releaseCached();
+        assertEquals(1, device.frees());
+        assertEquals(0, device.freesWithoutSynchronizing, "cuMemFree only may synchronise: the pool must wait first");
     }
 
     @Test

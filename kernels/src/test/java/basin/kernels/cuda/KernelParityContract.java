@@ -118,7 +118,8 @@ abstract class KernelParityContract {
     void broadcastAndReductionKernelsMatchTheCpuBackend() {
         long seed = Gpu.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (int[] s : new int[][] {{1, 1, 1}, {3, 5, 7}, {64, 10, 1}, {2, 3, 129}}) {
+        // The last two are long sums over few m, which sumToMid splits over several blocks per m.
+        for (int[] s : new int[][] {{1, 1, 1}, {3, 5, 7}, {64, 10, 1}, {2, 3, 129}, {2, 3, 4100}, {5000, 2, 1}}) {
             int outer = s[0], mid = s[1], inner = s[2], n = outer * mid * inner;
             String at = String.format(" [%d, %d, %d] seed=%d", outer, mid, inner, seed);
             float[] x = random(rng, n), b = random(rng, mid);
@@ -129,7 +130,8 @@ abstract class KernelParityContract {
             assertArrayEquals(onCpu(n, t -> cpu.broadcast(BroadcastOp.MUL, t[0], t[1], outer, mid, inner, t[2]), x, b), d.download(out, n), "broadcast mul" + at);
             k().expand(pb, out, outer, mid, inner);
             assertArrayEquals(onCpu(n, t -> cpu.expand(t[0], outer, mid, inner, t[1]), b), d.download(out, n), "expand" + at);
-            k().sumToMid(px, sums, outer, mid, inner);
+            long scratch = CudaKernels.sumToMidScratchBytes(outer, mid, inner);
+            k().sumToMid(px, sums, outer, mid, inner, scratch == 0 ? null : d.allocate((int) (scratch / 4)));
             float[] expected = onCpu(mid, t -> cpu.sumToMid(t[0], outer, mid, inner, t[1]), x), actual = d.download(sums, mid);
             for (int m = 0; m < mid; m++) {
                 // float64 sums in another order, both rounded once to float32: at most one ulp of Σ|x| apart.

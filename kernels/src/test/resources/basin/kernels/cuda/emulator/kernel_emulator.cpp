@@ -55,7 +55,7 @@ std::function<void()> bind(void (*kernel)(Ts...)) {
 #define K(name) {#name, bind(name)}
 static std::map<std::string, std::function<void()>> kernels = {
     K(add_f32), K(sub_f32), K(mul_f32), K(scale_f32), K(axpy_f32), K(relu_f32), K(positive_mask_f32), K(exp_f32),
-    K(broadcast_add_f32), K(broadcast_mul_f32), K(expand_f32), K(sum_to_mid_f32), K(dot_partial_f64),
+    K(broadcast_add_f32), K(broadcast_mul_f32), K(expand_f32), K(sum_to_mid_f32), K(sum_to_mid_partial_f64), K(finish_sum_to_mid_f32), K(dot_partial_f64),
     K(sum_squares_partial_f64), K(finish_sum_f64), K(log_softmax_rows_f32), K(argmax_hits_f32), K(transpose_f32), K(rsqrt_f32),
     K(im2col_f32), K(col2im_f32), K(max_pool2d_f32), K(gather_planes_f32), K(scatter_add_planes_f32),
     K(batch_norm_stats_f32), K(batch_norm_normalize_f32), K(batch_norm_backward_sums_f32),
