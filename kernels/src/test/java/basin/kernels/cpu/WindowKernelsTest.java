@@ -85,6 +85,41 @@ class WindowKernelsTest {
         assertEquals(6, (int) ats[1], "the first NaN in window order is the argmax");
     }
 
+    /**
+     * The 2×2, stride-2 path (its own code) on values drawn from a few specials, so that ties,
+     * signed zeros, infinities and NaN meet in every combination, on odd plane sizes whose last row
+     * and column no window covers: the first NaN in window order wins, else the first maximum, and
+     * the value is that element's own bits (−0 and +0 are not merged).
+     */
+    @Test
+    void twoByTwoPoolingKeepsTheFirstMaximumTheFirstNaNAndTheElementsOwnBits() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] specials = {Float.NEGATIVE_INFINITY, -1f, -0f, 0f, 1f, Float.POSITIVE_INFINITY, Float.NaN};
+        Window2d w = Window2d.square(3, 4, 9, 7, 2, 2, 0);
+        float[] x = new float[w.inputSize()];
+        for (int i = 0; i < x.length; i++) x[i] = specials[rng.nextInt(specials.length)];
+        Buffer y = cpu.allocate(w.pooledSize()), at = cpu.allocate(w.pooledSize());
+        cpu.maxPool2d(upload(x), w, y, at);
+        float[] ys = download(y), ats = download(at);
+        int H = w.height(), W = w.width();
+        for (int p = 0; p < w.batch() * w.channels(); p++)
+            for (int i = 0; i < w.outH(); i++)
+                for (int j = 0; j < w.outW(); j++) {
+                    int[] window = {2 * i * W + 2 * j, 2 * i * W + 2 * j + 1, (2 * i + 1) * W + 2 * j, (2 * i + 1) * W + 2 * j + 1};
+                    int arg = -1;
+                    for (int k : window) if (arg < 0 && Float.isNaN(x[p * H * W + k])) arg = k;
+                    if (arg < 0) {
+                        arg = window[0];
+                        for (int k : window) if (x[p * H * W + k] > x[p * H * W + arg]) arg = k;
+                    }
+                    int o = (p * w.outH() + i) * w.outW() + j;
+                    String where = "seed " + seed + ", output " + o;
+                    assertEquals(arg, (int) ats[o], where + ": argmax");
+                    assertEquals(Float.floatToRawIntBits(x[p * H * W + arg]), Float.floatToRawIntBits(ys[o]), where + ": value bits");
+                }
+    }
+
     @Test
     void maxPoolRefusesAWindowLyingWhollyInThePadding() {
         // kernel 2, stride 2, padding 2 on a 4×4 plane: the first window covers padding only, and

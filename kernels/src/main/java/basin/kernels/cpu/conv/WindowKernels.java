@@ -81,6 +81,37 @@ public final class WindowKernels {
         }
     }
 
+    /**
+     * The study CNNs' pooling, 2×2 windows at stride 2 without padding, with the four candidates of
+     * each window named: no window bounds to compute and no inner loops, which is most of the cost
+     * of the general loop on windows this small. Same result as the general loop: the first
+     * maximum in window order (a, b, c, d), and the first NaN if there is one.
+     */
+    private static void maxPool2x2Planes(float[] x, int xOff, Window2d w, float[] y, int yOff, float[] argmax, int aOff,
+                                         int from, int to) {
+        int H = w.height(), W = w.width(), outH = w.outH(), outW = w.outW();
+        for (int p = from; p < to; p++) {
+            int in = xOff + p * H * W;
+            for (int oh = 0; oh < outH; oh++) {
+                int top = in + 2 * oh * W, out = (p * outH + oh) * outW, rowStart = 2 * oh * W;
+                for (int ow = 0; ow < outW; ow++) {
+                    int i = top + 2 * ow;
+                    float a = x[i], b = x[i + 1], c = x[i + W], d = x[i + W + 1];
+                    // On data the comparisons go either way at random, so they select indices
+                    // (integer conditional moves) rather than branch; the values are then read
+                    // back at those indices. Strict > keeps the first of equal values.
+                    int ab = b > a ? 1 : 0, cd = d > c ? W + 1 : W;
+                    int at = x[i + cd] > x[i + ab] ? cd : ab;
+                    if (a != a | b != b | c != c | d != d) {                 // NaN wins: the first one
+                        at = a != a ? 0 : b != b ? 1 : c != c ? W : W + 1;
+                    }
+                    y[yOff + out + ow] = x[i + at];
+                    argmax[aOff + out + ow] = rowStart + 2 * ow + at;
+                }
+            }
+        }
+    }
+
     /** y = window maxima of x, argmax = their in-plane index ih·W + iw (as float). */
     public static void maxPool2d(float[] x, int xOff, Window2d w, float[] y, int yOff, float[] argmax, int aOff) {
         int planes = w.batch() * w.channels();
@@ -90,6 +121,10 @@ public final class WindowKernels {
 
     private static void maxPoolPlanes(float[] x, int xOff, Window2d w, float[] y, int yOff, float[] argmax, int aOff,
                                       int from, int to) {
+        if (w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0 && w.padW() == 0) {
+            maxPool2x2Planes(x, xOff, w, y, yOff, argmax, aOff, from, to);
+            return;
+        }
         int H = w.height(), W = w.width(), kh = w.kernelH(), kw = w.kernelW();
         int sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW(), outH = w.outH(), outW = w.outW();
         for (int p = from; p < to; p++) {
