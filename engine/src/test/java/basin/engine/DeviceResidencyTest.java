@@ -5,6 +5,7 @@ import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
+import basin.engine.nn.StatefulNet;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.optim.LearningRateSchedule;
 import basin.engine.probe.curvature.HessianOperator;
@@ -41,17 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * updated in training, read in eval mode), dropout, max pooling, and a residual block.
  */
 class DeviceResidencyTest {
-    private static final String SPEC = "{\"input\":[2,8,8],\"layers\":["
-            + "{\"type\":\"conv2d\",\"out\":4,\"kernel\":3,\"padding\":1},{\"type\":\"batchnorm2d\"},{\"type\":\"relu\"},"
-            + "{\"type\":\"basicblock\",\"out\":6,\"stride\":2},{\"type\":\"maxpool2d\",\"kernel\":2},"
-            + "{\"type\":\"dropout\",\"p\":0.25},{\"type\":\"flatten\"},{\"type\":\"linear\",\"out\":12},"
-            + "{\"type\":\"batchnorm1d\"},{\"type\":\"relu\"},{\"type\":\"linear\",\"out\":3}]}";
     private static final int EXAMPLES = 40, BATCH = 8;
 
     private final TransferLog log = TransferLog.over(CpuBackend.get());
     private final Backend backend = log.backend();
-    private final Sequential model = ModelSpec.parse(SPEC);
-    private final Dataset data = randomImages(new SplittableRandom(7));
+    private final Sequential model = ModelSpec.parse(StatefulNet.SPEC);
+    private final Dataset data = StatefulNet.randomImages(new SplittableRandom(7), EXAMPLES);
     private final ParamVector theta = model.initialParameters(backend, 1);
 
     @Test
@@ -70,7 +66,7 @@ class DeviceResidencyTest {
         // The first step also uploads each BatchNorm layer's running statistics, once.
         for (int s = 1; s < steps.size(); s++) {
             List<TransferLog.Copy> copies = steps.get(s);
-            assertEquals(List.of(new TransferLog.Copy(false, BATCH * 2 * 8 * 8), new TransferLog.Copy(false, BATCH * 3),
+            assertEquals(List.of(new TransferLog.Copy(false, BATCH * StatefulNet.IMAGE), new TransferLog.Copy(false, BATCH * StatefulNet.CLASSES),
                     new TransferLog.Copy(true, 1)), copies, "step " + (s + 1) + ": the images and one-hot targets down, the loss up");
         }
     }
@@ -134,7 +130,7 @@ class DeviceResidencyTest {
         thetaB.axpy(0.1, ParamVector.gaussian(backend, theta.layout(), rng));
         BezierCurve.between(theta, thetaB).train(new Objective(model, Mode.TRAIN), data, new BezierCurve.TrainConfig(1, BATCH, 0.01, 0.9, 0, 1));
         List<TransferLog.Copy> copies = log.since(mark);
-        int image = BATCH * 2 * 8 * 8, targets = BATCH * 3;
+        int image = BATCH * StatefulNet.IMAGE, targets = BATCH * StatefulNet.CLASSES;
         for (TransferLog.Copy c : copies) {
             boolean allowed = c.toHost() ? c.floats() == 1 : c.floats() == p || c.floats() == image || c.floats() == targets;
             assertTrue(allowed, "sharpness, weight noise, SLQ, noise scale and curve training: only scalars up, and down only random"
@@ -150,11 +146,4 @@ class DeviceResidencyTest {
         assertEquals(java.util.Collections.nCopies(starts, new TransferLog.Copy(false, p)), down, what + ": only the random start vectors go down");
     }
 
-    private static Dataset randomImages(SplittableRandom rng) {
-        float[] images = new float[EXAMPLES * 2 * 8 * 8];
-        int[] labels = new int[EXAMPLES];
-        for (int i = 0; i < images.length; i++) images[i] = (float) rng.nextGaussian();
-        for (int i = 0; i < EXAMPLES; i++) labels[i] = rng.nextInt(3);
-        return new Dataset("random 2×8×8", images, labels, 2, 8, 8, 3);
-    }
 }

@@ -10,7 +10,6 @@ import basin.engine.probe.curvature.PowerIteration;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 import basin.kernels.cuda.CudaBackend;
-import basin.kernels.cuda.CudaUnavailableException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole gradient, HVP and power iteration of the 784-256-10 MLP on a batch of 128, on CUDA
@@ -45,11 +43,7 @@ class CudaHvpParityTest {
 
     @BeforeEach
     void build() {
-        try {
-            gpu = CudaBackend.get();
-        } catch (CudaUnavailableException e) {
-            assumeTrue(false, "CUDA HVP parity skipped: " + e.getMessage());
-        }
+        gpu = CudaOrSkip.backend("CUDA HVP parity");
         seed = Compare.seed();
         SplittableRandom rng = new SplittableRandom(seed);
         model = Mlp.of(Shape.of(WIDTHS[0]), WIDTHS[1], WIDTHS[2]);

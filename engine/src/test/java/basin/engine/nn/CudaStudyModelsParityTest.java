@@ -9,7 +9,6 @@ import basin.engine.oracle.Compare;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 import basin.kernels.cuda.CudaBackend;
-import basin.kernels.cuda.CudaUnavailableException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,7 +19,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The study models, convolutional and residual, on CUDA against the CPU backend: loss, gradient
@@ -46,11 +44,7 @@ class CudaStudyModelsParityTest {
 
     @BeforeEach
     void device() {
-        try {
-            gpu = CudaBackend.get();
-        } catch (CudaUnavailableException e) {
-            assumeTrue(false, "CUDA study-model parity skipped: " + e.getMessage());
-        }
+        gpu = CudaOrSkip.backend("CUDA study-model parity");
     }
 
     @ParameterizedTest(name = "{0}, {2}")

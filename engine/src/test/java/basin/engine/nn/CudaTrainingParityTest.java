@@ -10,7 +10,6 @@ import basin.engine.train.Trainer;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 import basin.kernels.cuda.CudaBackend;
-import basin.kernels.cuda.CudaUnavailableException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Training on CUDA against training on the CPU: the same seeded run (SGD with momentum and weight
@@ -33,11 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * by one example.
  */
 class CudaTrainingParityTest {
-    private static final String SPEC = "{\"input\":[2,8,8],\"layers\":["
-            + "{\"type\":\"conv2d\",\"out\":4,\"kernel\":3,\"padding\":1},{\"type\":\"batchnorm2d\"},{\"type\":\"relu\"},"
-            + "{\"type\":\"basicblock\",\"out\":6,\"stride\":2},{\"type\":\"maxpool2d\",\"kernel\":2},"
-            + "{\"type\":\"dropout\",\"p\":0.25},{\"type\":\"flatten\"},{\"type\":\"linear\",\"out\":12},"
-            + "{\"type\":\"batchnorm1d\"},{\"type\":\"relu\"},{\"type\":\"linear\",\"out\":3}]}";
     private static final int EXAMPLES = 64, BATCH = 16;
 
     private CudaBackend gpu;
@@ -45,19 +38,15 @@ class CudaTrainingParityTest {
 
     @BeforeEach
     void device() {
-        try {
-            gpu = CudaBackend.get();
-        } catch (CudaUnavailableException e) {
-            assumeTrue(false, "CUDA training parity skipped: " + e.getMessage());
-        }
+        gpu = CudaOrSkip.backend("CUDA training parity");
     }
 
     @Test
     void sgdOnCudaMatchesTheCpuInParametersRunningStatisticsAndAccuracyWithOnlyScalarsBack() {
         long seed = Compare.seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        Dataset data = randomImages(rng);
-        Sequential modelCpu = ModelSpec.parse(SPEC), modelGpu = ModelSpec.parse(SPEC);
+        Dataset data = StatefulNet.randomImages(rng, EXAMPLES);
+        Sequential modelCpu = ModelSpec.parse(StatefulNet.SPEC), modelGpu = ModelSpec.parse(StatefulNet.SPEC);
         ParamVector thetaCpu = modelCpu.initialParameters(cpu, rng.nextLong());
         ParamVector thetaGpu = ParamVector.fromHost(gpu, thetaCpu.layout(), thetaCpu.toHost());
         Trainer.Config config = new Trainer.Config(2, BATCH, LearningRateSchedule.constant(0.05), 0.9, 5e-4, seed);
@@ -90,11 +79,4 @@ class CudaTrainingParityTest {
         }
     }
 
-    private static Dataset randomImages(SplittableRandom rng) {
-        float[] images = new float[EXAMPLES * 2 * 8 * 8];
-        int[] labels = new int[EXAMPLES];
-        for (int i = 0; i < images.length; i++) images[i] = (float) rng.nextGaussian();
-        for (int i = 0; i < EXAMPLES; i++) labels[i] = rng.nextInt(3);
-        return new Dataset("random 2×8×8", images, labels, 2, 8, 8, 3);
-    }
 }
