@@ -23,6 +23,7 @@ rc=0
 { nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv; } 2>&1 | tee "$out/device.txt"
 
 echo "== CUDA tests" | tee "$out/tests.txt"
+reports=$(mktemp -d)
 (cd "$bundle/../../kernels" 2>/dev/null || cd kernels
  # Each kernel and GEMM is waited for after its launch, so that a fault names the kernel, not the next copy.
  "${java[@]}" -Dbasin.cuda.syncLaunches=true -cp "$(ls "$bundle"/console/junit-platform-console-standalone-*.jar):$bundle/test-classes:$cp" \
@@ -33,7 +34,9 @@ echo "== CUDA tests" | tee "$out/tests.txt"
     --select-class basin.kernels.DevicesTest --select-class basin.engine.nn.CudaHvpParityTest \
     --select-class basin.engine.nn.CudaStudyModelsParityTest --select-class basin.engine.nn.CudaTrainingParityTest \
     --select-class basin.experiments.cli.DeviceOptionsTest \
-    --reports-dir "$out/junit") 2>&1 | tee -a "$out/tests.txt" || rc=1
+    --reports-dir "$reports") 2>&1 | tee -a "$out/tests.txt" || rc=1
+# The JUnit engine's XML report alone, so that OUT_DIR stays a handful of files to copy back.
+cp "$reports/TEST-junit-jupiter.xml" "$out/junit-jupiter.xml" 2>/dev/null || true
 
 echo "== device selection" | tee "$out/cli.txt"
 for d in auto cuda; do
@@ -45,14 +48,15 @@ if [[ "$quick" != "--quick" ]]; then
     "${java[@]}" -cp "$cp" basin.benchmarks.CudaTiming 2>&1 | tee -a "$out/timing.txt" || rc=1
 
     echo "== PyTorch on the same machine" | tee "$out/pytorch.txt"
+    specs="${TMPDIR:-/tmp}/basin-study-specs.json"
     if ! python3 -c 'import sys, torch
 print("torch", torch.__version__, "CUDA", torch.version.cuda, "device available:", torch.cuda.is_available())
 sys.exit(0 if torch.cuda.is_available() else 1)' 2>&1 | tee -a "$out/pytorch.txt"; then
         echo "PYTORCH PEER SKIPPED: python3 has no torch with a CUDA device (the Basin checks above are unaffected)" | tee -a "$out/pytorch.txt"
-    elif ! "${java[@]}" -cp "$cp" basin.benchmarks.StudySpecs > "$out/study-specs.json" 2>> "$out/pytorch.txt"; then
+    elif ! "${java[@]}" -cp "$cp" basin.benchmarks.StudySpecs > "$specs" 2>> "$out/pytorch.txt"; then
         echo "PYTORCH PEER FAILED: StudySpecs could not write the study models' specs" | tee -a "$out/pytorch.txt"; rc=1
     else
-        python3 "$bundle/benchmarks/pytorch/gpu_bench.py" --device cuda --specs "$out/study-specs.json" 2>&1 | tee -a "$out/pytorch.txt" \
+        python3 "$bundle/benchmarks/pytorch/gpu_bench.py" --device cuda --specs "$specs" 2>&1 | tee -a "$out/pytorch.txt" \
             || { echo "PYTORCH PEER FAILED: gpu_bench.py exited with ${PIPESTATUS[0]}" | tee -a "$out/pytorch.txt"; rc=1; }
     fi
 fi
