@@ -41,9 +41,10 @@ final class MicroKernel {
      * variable itself; an index recomputed from a counter p in every step (bIdx + p·NR) was
      * left with its multiplications and range checks inside the loop, about 20 scalar
      * instructions beside the 12 FMAs, and the core's 6-wide dispatch, not its FMA units, set
-     * the pace (measured in L1, kc = 256: 48 against 71 GFLOP/s, median of a noisy shared
-     * machine). The same code unrolled twice by hand was slower still: C2 then loads the next
-     * step's B̃ vectors early, needs 18 registers and spills.
+     * the pace (measured in L1, kc = 256, medians of four runs on a noisy shared machine: 48–68
+     * against 71–79 GFLOP/s, where a loop of FMAs alone reaches ~90). The same loop unrolled
+     * twice by hand was slower still (~39): C2 then loads the next step's B̃ vectors early, needs
+     * more than 16 registers and spills.
      *
      * <p>The result goes straight into C rather than through a buffer: writing the tile to a
      * buffer and combining it with C in a second method cost 5–10% on 1024³.
