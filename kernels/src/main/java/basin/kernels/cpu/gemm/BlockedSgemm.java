@@ -27,7 +27,8 @@ import static basin.kernels.cpu.gemm.MicroKernel.NR;
  * 1024×256×1024, whose single pass writes C without reading it). The price is that op(A) is
  * packed once per NC columns of C instead of once. Block sizes are evened out (784 = 4·196,
  * not 3·256 + 16) so that no block is a thin remainder. Every tile is computed in full on
- * zero-padded panels into a scratch tile, and only its valid part is combined into C.
+ * zero-padded panels; a full tile is combined with C in registers, a tile cut by C's edge goes
+ * through a scratch tile and only its valid part is combined into C.
  */
 final class BlockedSgemm {
     private BlockedSgemm() {
@@ -42,7 +43,7 @@ final class BlockedSgemm {
     /** KC-deep blocks of op(B) packed at once: bounds the B̃ panel to 16·KC·NC·4 = 8 MiB. */
     static final int PANEL_BLOCKS = 16;
 
-    /** Packing buffers and the product tile of one thread, grown on demand and then reused. */
+    /** Packing buffers and the edge tiles' scratch tile of one thread, grown on demand and then reused. */
     private static final class Workspace {
         float[] aPack = new float[0];
         float[] bPack = new float[0];
@@ -101,8 +102,13 @@ final class BlockedSgemm {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                MicroKernel.tile(kc, aPack, ir * kc, bPack, bIdx + jr * kc, ws.tile);
-                MicroKernel.update(ws.tile, mr, nr, alpha, beta, c, cIdx + ir * ldc + jr, ldc);
+                if (mr == MR && nr == NR) {
+                    MicroKernel.tile(kc, aPack, ir * kc, bPack, bIdx + jr * kc,
+                            alpha, beta, c, cIdx + ir * ldc + jr, ldc);
+                } else {
+                    MicroKernel.edgeTile(kc, aPack, ir * kc, bPack, bIdx + jr * kc, ws.tile,
+                            mr, nr, alpha, beta, c, cIdx + ir * ldc + jr, ldc);
+                }
             }
         }
     }

@@ -30,24 +30,59 @@ final class Packing {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
-            if (transA) {
-                // op(A)[i,p] = A[p,i]: the MR entries of one column of Ã are contiguous in a.
+            if (mr == MR && transA) {
+                packColumnsOfA(a, aOff + p0 * lda + i0 + ir, lda, kc, aPack, dst);
+            } else if (mr == MR) {
+                packRowsOfA(a, aOff + (i0 + ir) * lda + p0, lda, kc, aPack, dst);
+            } else {
+                // The ragged last micro-panel: mr < MR rows, op(A)[i,p] at a[src + r·rowStep +
+                // p·colStep], zero below them.
+                int src = transA ? aOff + p0 * lda + i0 + ir : aOff + (i0 + ir) * lda + p0;
+                int rowStep = transA ? 1 : lda, colStep = transA ? lda : 1;
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + ir;
                     int d = dst + p * MR;
-                    for (int r = 0; r < mr; r++) aPack[d + r] = a[src + r];
+                    for (int r = 0; r < mr; r++) aPack[d + r] = a[src + r * rowStep + p * colStep];
                     for (int r = mr; r < MR; r++) aPack[d + r] = 0f;
                 }
-            } else {
-                // op(A)[i,p] = A[i,p]: each of the MR rows is contiguous in a; interleave them.
-                for (int r = 0; r < mr; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) aPack[dst + p * MR + r] = a[src + p];
-                }
-                for (int r = mr; r < MR; r++) {
-                    for (int p = 0; p < kc; p++) aPack[dst + p * MR + r] = 0f;
-                }
             }
+        }
+    }
+
+    /**
+     * One full micro-panel from op(A) = A: rows i … i+MR−1 of A, each kc floats from src on,
+     * lda apart, interleaved column by column. The loops of the micro-panels are small methods
+     * of their own with the read index as the loop variable, so that C2 keeps every index in a
+     * register and proves the accesses in bounds before the loop; inside packA, with the outer
+     * loop's values live, it kept the write index on the stack (measured: 1.0 against 0.8 ns
+     * a float).
+     */
+    private static void packRowsOfA(float[] a, int src, int lda, int kc, float[] aPack, int dst) {
+        int end = src + kc;
+        for (int s = src, d = dst; s < end; s++, d += MR) {
+            aPack[d] = a[s];
+            aPack[d + 1] = a[s + lda];
+            aPack[d + 2] = a[s + 2 * lda];
+            aPack[d + 3] = a[s + 3 * lda];
+            aPack[d + 4] = a[s + 4 * lda];
+            aPack[d + 5] = a[s + 5 * lda];
+        }
+    }
+
+    /**
+     * One full micro-panel from op(A) = Aᵀ: column p of the micro-panel is MR contiguous floats of
+     * row p0 + p of A, and the rows are lda apart (measured: 0.65 ns a float, against 1.5–2.5
+     * for a copy loop of unknown length mr inside packA).
+     */
+    private static void packColumnsOfA(float[] a, int src, int lda, int kc, float[] aPack,
+                                       int dst) {
+        int end = dst + kc * MR;
+        for (int d = dst, s = src; d < end; d += MR, s += lda) {
+            aPack[d] = a[s];
+            aPack[d + 1] = a[s + 1];
+            aPack[d + 2] = a[s + 2];
+            aPack[d + 3] = a[s + 3];
+            aPack[d + 4] = a[s + 4];
+            aPack[d + 5] = a[s + 5];
         }
     }
 

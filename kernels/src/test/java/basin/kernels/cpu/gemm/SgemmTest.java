@@ -79,6 +79,23 @@ class SgemmTest {
                         seed(s)));
     }
 
+    /**
+     * C made of whole 6×16 tiles (combined with C in registers) and C cut by the tile grid in its
+     * rows, its columns or both (those tiles go through a scratch tile), k over two 256-deep
+     * blocks so that β scales only the first block's contribution, in all four transposes.
+     */
+    static Stream<GemmProblem> wholeAndEdgeTiles() {
+        List<GemmProblem> problems = new ArrayList<>();
+        int[][] shapes = {{12, 32, 300}, {13, 32, 300}, {12, 35, 300}, {17, 47, 300}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                problems.add(new GemmProblem(t / 2 == 1, t % 2 == 1, s[0], s[1], s[2], -0.75f,
+                        0.5f, 0, false, seed(t, s[0], s[1], s[2])));
+            }
+        }
+        return problems.stream();
+    }
+
     static Stream<GemmProblem> paddedLayouts() {
         List<GemmProblem> problems = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -161,6 +178,13 @@ class SgemmTest {
     @MethodSource("halfBeta")
     void fractionalBetaAndNegativeAlphaScaleBothTerms(GemmProblem p) {
         p.runSgemm(Sgemm.maxThreads());
+        p.assertMatchesOracle("sgemm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wholeAndEdgeTiles")
+    void wholeTilesAndEdgeTilesBothScaleTheProductByAlphaAndCByBeta(GemmProblem p) {
+        p.runSgemm(1);
         p.assertMatchesOracle("sgemm");
     }
 
