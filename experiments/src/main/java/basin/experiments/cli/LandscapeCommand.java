@@ -13,6 +13,7 @@ import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -49,7 +50,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for random directions and draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Threads measuring points at once (default: one per processor).")
+    @Option(names = "--threads", description = "Threads measuring points at once (default: one per processor on the CPU, one on a GPU).")
     Integer threads;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -151,7 +152,9 @@ abstract class LandscapeCommand implements Callable<Integer> {
     }
 
     int threads() {
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        // On a GPU every kernel queues on the backend's one stream, and each point's scalar reads wait
+        // for all of it: more threads would only take turns there.
+        int t = threads != null ? threads : backend() instanceof CpuBackend ? Runtime.getRuntime().availableProcessors() : 1;
         if (t < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + t);
         return t;
     }
