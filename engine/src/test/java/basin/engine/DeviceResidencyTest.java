@@ -16,6 +16,7 @@ import basin.engine.probe.curvature.SpectralDensity;
 import basin.engine.probe.landscape.BezierCurve;
 import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.GradientNoiseScale;
+import basin.engine.probe.landscape.LinearPath;
 import basin.engine.probe.landscape.Sharpness;
 import basin.engine.probe.landscape.WeightNoise;
 import basin.engine.probe.landscape.Slice;
@@ -112,6 +113,24 @@ class DeviceResidencyTest {
         List<TransferLog.Copy> copies = log.since(mark);
         assertTrue(copies.stream().allMatch(c -> c.toHost() && c.floats() == 1),
                 "3 points × " + EXAMPLES / BATCH + " batches of eval-mode loss and accuracy, only scalars back: " + copies);
+    }
+
+    /**
+     * A path between two models recomputes BatchNorm's statistics at every point on a fresh replica
+     * (train-mode passes, then eval-mode passes): the statistics go up once per replica and layer,
+     * and nothing but scalars comes back.
+     */
+    @Test
+    void aPathWithRecomputedStatisticsBringsBackOnlyScalars() {
+        DatasetLoss path = new DatasetLoss(model, data, BATCH, backend)
+                .recomputingStatistics(() -> ModelSpec.parse(StatefulNet.SPEC), data, BATCH);
+        ParamVector thetaB = theta.copy();
+        thetaB.axpy(0.1, ParamVector.gaussian(backend, theta.layout(), new SplittableRandom(10)));
+        int mark = log.count();
+        LinearPath.measure(path, theta, thetaB, 3, 1, basin.engine.probe.landscape.GridLog.none());
+        List<TransferLog.Copy> copies = log.since(mark);
+        List<TransferLog.Copy> up = copies.stream().filter(TransferLog.Copy::toHost).toList();
+        assertTrue(up.stream().allMatch(c -> c.floats() == 1), "3 points of a path, statistics recomputed: only scalars up, got " + up);
     }
 
     @Test

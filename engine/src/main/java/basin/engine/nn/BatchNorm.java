@@ -177,12 +177,13 @@ public final class BatchNorm implements Layer {
     }
 
     /**
-     * Gives the device copies of the running statistics back to the backend's pool, keeping their
-     * values on the host: for a model built for one measurement (a point of a path) and then dropped.
+     * Gives the device copies of the running statistics back to the backend's pool without reading
+     * them: for a model built for one measurement (a point of a path) and then dropped. The host
+     * arrays keep what they last held.
      */
-    public void releaseDeviceCopies() {
-        runningMean.release();
-        runningVar.release();
+    public void dropDeviceCopies() {
+        runningMean.drop();
+        runningVar.drop();
     }
 
     /** num_batches_tracked. */

@@ -71,8 +71,15 @@ final class ResidentVector {
             device.backend().copyOut(device, host, 0);
             hostCurrent = true;
         }
+        drop();
+    }
+
+    /** Gives the device copy back without reading it: its newer values, if any, are lost. */
+    synchronized void drop() {
+        if (device == null) return;
         device.backend().release(device);
         device = null;
         deviceCurrent = false;
+        hostCurrent = true;                 // the only copy left, whatever it holds
     }
 }

@@ -6,7 +6,6 @@ import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Batch;
-import basin.engine.nn.BatchNorm;
 import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
@@ -120,7 +119,7 @@ public final class DatasetLoss implements LossSurface {
             RunningStatistics.recompute(replica, theta, statisticsBatches);
             return measure(replica, theta);
         } finally {
-            RunningStatistics.batchNorms(replica).forEach(BatchNorm::releaseDeviceCopies);   // the replica is dropped
+            RunningStatistics.dropDeviceCopies(replica);                  // the replica is dropped
         }
     }
 

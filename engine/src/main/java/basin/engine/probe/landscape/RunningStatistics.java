@@ -124,7 +124,7 @@ public final class RunningStatistics {
      * masks; on a freshly built model those are the same at every θ.
      */
     public static void recompute(Sequential model, ParamVector theta, List<Batch> batches) {
-        List<BatchNorm> layers = batchNorms(model);
+        List<BatchNorm> layers = layersOf(model);           // not batchNorms(): its check reads the statistics on the host
         if (layers.isEmpty()) return;
         if (batches.isEmpty()) throw new IllegalArgumentException("running statistics: no training batches to recompute them from");
         Double[] momenta = new Double[layers.size()];
@@ -153,11 +153,7 @@ public final class RunningStatistics {
      * leave them stale.
      */
     public static List<BatchNorm> batchNorms(Sequential model) {
-        List<BatchNorm> found = new ArrayList<>();
-        for (Layer layer : model.layers()) {
-            if (layer instanceof BatchNorm) found.add((BatchNorm) layer);
-            else if (layer instanceof BasicBlock) found.addAll(((BasicBlock) layer).batchNorms());
-        }
+        List<BatchNorm> found = layersOf(model);
         Set<float[]> reached = Collections.newSetFromMap(new IdentityHashMap<>());
         for (BatchNorm bn : found) {
             reached.add(bn.runningMean());
@@ -168,6 +164,24 @@ public final class RunningStatistics {
                 throw new UnsupportedOperationException("running statistics: buffer " + buffer.name()
                         + " belongs to a layer whose statistics cannot be recomputed here, so paths through this model are refused");
             }
+        }
+        return found;
+    }
+
+    /**
+     * Gives a model's statistics' device copies back without reading them: for a model built for
+     * one measurement (a point of a path) and then dropped.
+     */
+    public static void dropDeviceCopies(Sequential model) {
+        for (BatchNorm layer : layersOf(model)) layer.dropDeviceCopies();
+    }
+
+    /** Every BatchNorm layer, residual blocks' included, in state_dict order, without touching their statistics. */
+    private static List<BatchNorm> layersOf(Sequential model) {
+        List<BatchNorm> found = new ArrayList<>();
+        for (Layer layer : model.layers()) {
+            if (layer instanceof BatchNorm) found.add((BatchNorm) layer);
+            else if (layer instanceof BasicBlock) found.addAll(((BasicBlock) layer).batchNorms());
         }
         return found;
     }
