@@ -35,6 +35,13 @@ public final class BackendChecks {
         }
     }
 
+    /** Logits and targets [rows, cols] with cols ≥ 1 (a row needs a largest entry), hits [rows]. */
+    public static void argmaxHits(Buffer logits, Buffer targets, Buffer hits, int rows, int cols) {
+        if (rows > 0 && cols < 1) throw new IllegalArgumentException("argmaxHits: " + rows + " rows of " + cols + " columns have no largest entry");
+        matrices("argmaxHits", rows, cols, logits, targets);
+        matrices("argmaxHits", rows, 1, hits);
+    }
+
     /** An image [N, C, H, W] and its patch matrix [C·kh·kw, N·outH·outW] under window w. */
     public static void patches(String op, Buffer image, Buffer cols, Window2d w) {
         if (image.length() != w.inputSize() || (long) cols.length() != (long) w.patchSize() * w.positions()) {

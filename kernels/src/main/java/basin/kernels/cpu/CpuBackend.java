@@ -282,8 +282,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void argmaxHits(Buffer logits, Buffer targets, int rows, int cols, Buffer hits) {
         CpuBuffer cz = cpu(logits, "argmaxHits"), ct = cpu(targets, "argmaxHits"), ch = cpu(hits, "argmaxHits");
-        BackendChecks.matrices("argmaxHits", rows, cols, cz, ct);
-        BackendChecks.matrices("argmaxHits", rows, 1, ch);
+        BackendChecks.argmaxHits(cz, ct, ch, rows, cols);
         float[] z = cz.data, t = ct.data, h = ch.data;
         for (int r = 0; r < rows; r++) {
             int row = cz.offset + r * cols, best = 0;

@@ -400,8 +400,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void argmaxHits(Buffer logits, Buffer targets, int rows, int cols, Buffer hits) {
         CudaBuffer cz = cuda(logits, "argmaxHits"), ct = cuda(targets, "argmaxHits"), ch = cuda(hits, "argmaxHits");
-        BackendChecks.matrices("argmaxHits", rows, cols, cz, ct);
-        BackendChecks.matrices("argmaxHits", rows, 1, ch);
+        BackendChecks.argmaxHits(cz, ct, ch, rows, cols);
         makeCurrent();
         kernels.argmaxHits(cz.pointer, ct.pointer, ch.pointer, rows, cols);
     }

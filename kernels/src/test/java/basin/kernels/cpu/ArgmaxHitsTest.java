@@ -55,5 +55,8 @@ class ArgmaxHitsTest {
         Buffer z = cpu.allocate(6), t = cpu.allocate(5), h = cpu.allocate(3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.argmaxHits(z, t, 3, 2, h));
         assertTrue(e.getMessage().startsWith("argmaxHits: buffers of length 6 and 5 do not hold [3, 2]"), e.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> cpu.argmaxHits(cpu.allocate(0), cpu.allocate(0), 3, 0, h));
+        assertEquals("argmaxHits: 3 rows of 0 columns have no largest entry", empty.getMessage());
     }
 }
