@@ -99,7 +99,8 @@ public final class GradientNoiseScale {
         public Result result(int batchSize) {
             int k = count;
             if (k < 2) throw new IllegalArgumentException("noise scale: need at least 2 batch gradients, got " + k);
-            double meanNorm2 = sum.dot(sum) / ((double) k * k);              // ‖ḡ‖² = ‖Σ_k g_k‖² / K²
+            sum.backend().sub(sum.buffer(), compensation.buffer(), y.buffer());  // s − c: the sum with its lost low part restored
+            double meanNorm2 = y.dot(y) / ((double) k * k);                  // ‖ḡ‖² = ‖Σ_k g_k‖² / K²
             double batchNorm2 = sumOfSquaredNorms / k;                     // mean_k ‖g_k‖²
             double spread = batchNorm2 - meanNorm2;                        // ≈ tr(Σ)/B · (K−1)/K
             double g2 = (k * meanNorm2 - batchNorm2) / (k - 1);
