@@ -24,6 +24,30 @@ public final class BackendChecks {
         }
     }
 
+    /** A, B and C hold op(A) [m, k], op(B) [k, n] and C [m, n]. */
+    public static void gemm(Buffer a, Buffer b, Buffer c, int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0 || a.length() != m * k || b.length() != k * n || c.length() != m * n) {
+            throw new IllegalArgumentException(String.format(
+                    "gemm: buffers of length A=%d, B=%d, C=%d do not hold [%d, %d]·[%d, %d] → [%d, %d]",
+                    a.length(), b.length(), c.length(), m, k, k, n, m, n));
+        }
+    }
+
+    /** x and out hold [outer, rows, cols, inner] and do not alias ({@code aliased}: the backend's own test). */
+    public static void transpose(Buffer x, Buffer out, int outer, int rows, int cols, int inner, boolean aliased) {
+        long n = (long) outer * rows * cols * inner;
+        if (outer < 0 || rows < 0 || cols < 0 || inner < 0 || x.length() != n || out.length() != n || aliased) {
+            throw new IllegalArgumentException(String.format(
+                    "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
+                    x.length(), out.length(), outer, rows, cols, inner));
+        }
+    }
+
+    /** A dropout probability p in [0, 1). */
+    public static void dropoutProbability(float p) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
+    }
+
     /** Each buffer holds a [rows, cols] matrix. */
     public static void matrices(String op, int rows, int cols, Buffer... buffers) {
         for (Buffer b : buffers) {

@@ -96,11 +96,7 @@ public final class CpuBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, Buffer a, Buffer b, float beta, Buffer c) {
         CpuBuffer ca = cpu(a, "gemm"), cb = cpu(b, "gemm"), cc = cpu(c, "gemm");
-        if (ca.length != m * k || cb.length != k * n || cc.length != m * n) {
-            throw new IllegalArgumentException(String.format(
-                    "gemm: buffers of length A=%d, B=%d, C=%d do not hold [%d, %d]·[%d, %d] → [%d, %d]",
-                    ca.length, cb.length, cc.length, m, k, k, n, m, n));
-        }
+        BackendChecks.gemm(ca, cb, cc, m, n, k);
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         Sgemm.sgemm(transA, transB, m, n, k, alpha, ca.data, ca.offset, lda,
@@ -303,19 +299,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void transpose(Buffer x, int outer, int rows, int cols, int inner, Buffer out) {
         CpuBuffer cx = cpu(x, "transpose"), co = cpu(out, "transpose");
-        long n = (long) outer * rows * cols * inner;
-        if (outer < 0 || rows < 0 || cols < 0 || inner < 0 || cx.length != n || co.length != n || cx.data == co.data && cx.offset == co.offset) {
-            throw new IllegalArgumentException(String.format(
-                    "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
-                    cx.length, co.length, outer, rows, cols, inner));
-        }
+        BackendChecks.transpose(cx, co, outer, rows, cols, inner, cx.data == co.data && cx.offset == co.offset);
         Transposition.transpose(cx.data, cx.offset, outer, rows, cols, inner, co.data, co.offset);
     }
 
     @Override
     public void dropoutMask(long seed, float p, Buffer out) {
         CpuBuffer co = cpu(out, "dropoutMask");
-        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
+        BackendChecks.dropoutProbability(p);
         DropoutHash.fill(seed, p, co.data, co.offset, co.length);
     }
 

@@ -254,11 +254,7 @@ public final class CudaBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, Buffer a, Buffer b, float beta, Buffer c) {
         CudaBuffer ca = cuda(a, "gemm"), cb = cuda(b, "gemm"), cc = cuda(c, "gemm");
-        if (m < 0 || n < 0 || k < 0 || ca.length != m * k || cb.length != k * n || cc.length != m * n) {
-            throw new IllegalArgumentException(String.format(
-                    "gemm: buffers of length A=%d, B=%d, C=%d do not hold [%d, %d]·[%d, %d] → [%d, %d]",
-                    ca.length, cb.length, cc.length, m, k, k, n, m, n));
-        }
+        BackendChecks.gemm(ca, cb, cc, m, n, k);
         if (m == 0 || n == 0) return;
         makeCurrent();
         if (k == 0) {
@@ -414,12 +410,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void transpose(Buffer x, int outer, int rows, int cols, int inner, Buffer out) {
         CudaBuffer cx = cuda(x, "transpose"), co = cuda(out, "transpose");
-        long n = (long) outer * rows * cols * inner;
-        if (outer < 0 || rows < 0 || cols < 0 || inner < 0 || cx.length != n || co.length != n || overlap(cx, co)) {
-            throw new IllegalArgumentException(String.format(
-                    "transpose: buffers of length %d and %d do not hold [outer=%d, rows=%d, cols=%d, inner=%d] (or they alias)",
-                    cx.length, co.length, outer, rows, cols, inner));
-        }
+        BackendChecks.transpose(cx, co, outer, rows, cols, inner, overlap(cx, co));
         makeCurrent();
         kernels.transpose(cx.pointer, co.pointer, outer, rows, cols, inner);
     }
@@ -427,7 +418,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void dropoutMask(long seed, float p, Buffer out) {
         CudaBuffer co = cuda(out, "dropoutMask");
-        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropoutMask: p must be in [0, 1), got " + p);
+        BackendChecks.dropoutProbability(p);
         makeCurrent();
         // Computed here exactly as the CPU computes them, so that both draw the same mask.
         long threshold = Math.round(p * (double) (1 << 24));
@@ -440,10 +431,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void im2col(Buffer x, Window2d w, Buffer cols) {
         CudaBuffer cx = cuda(x, "im2col"), cc = cuda(cols, "im2col");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("im2col: buffers of length " + cx.length + " and " + cc.length
-                    + " do not hold the input and the [" + w.patchSize() + ", " + w.positions() + "] columns of " + w);
-        }
+        BackendChecks.patches("im2col", cx, cc, w);
         makeCurrent();
         kernels.im2col(cx.pointer, cc.pointer, w);
     }
@@ -451,10 +439,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void col2im(Buffer cols, Window2d w, Buffer x) {
         CudaBuffer cc = cuda(cols, "col2im"), cx = cuda(x, "col2im");
-        if (cx.length != w.inputSize() || (long) cc.length != (long) w.patchSize() * w.positions()) {
-            throw new IllegalArgumentException("col2im: buffers of length " + cc.length + " and " + cx.length
-                    + " do not hold the [" + w.patchSize() + ", " + w.positions() + "] columns and the input of " + w);
-        }
+        BackendChecks.patches("col2im", cx, cc, w);
         makeCurrent();
         kernels.col2im(cc.pointer, cx.pointer, w);
     }
