@@ -1,7 +1,5 @@
 package basin.engine.probe.landscape;
 
-import basin.autodiff.Losses;
-import basin.autodiff.Tensor;
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
@@ -10,6 +8,7 @@ import basin.engine.nn.Mode;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.train.DeviceBatches;
+import basin.engine.train.Evaluation;
 import basin.kernels.Arena;
 import basin.kernels.Backend;
 
@@ -124,18 +123,8 @@ public final class DatasetLoss implements LossSurface {
     }
 
     private Measurement measure(Sequential net, ParamVector theta) {
-        Tensor[] params = net.tensors(theta);
-        double lossSum = 0;                     // float64: N per-batch means weighted by |b|
-        long correct = 0;
-        for (int b = 0; b < batches.size(); b++) {
-            Batch batch = batches.get(b);
-            try (Arena arena = theta.backend().openArena()) {
-                Tensor logits = net.forward(batch.inputs(), params, Mode.EVAL);
-                lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * batch.size();
-                correct += Losses.correctPredictions(logits, batch.targets());
-            }
-        }
-        return new Measurement(lossSum / examples, (double) correct / examples);
+        Evaluation.Result r = Evaluation.of(net, theta, batches);
+        return new Measurement(r.loss(), r.accuracy());
     }
 
     @Override
