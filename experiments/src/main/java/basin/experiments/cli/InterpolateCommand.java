@@ -65,12 +65,7 @@ public final class InterpolateCommand extends LandscapeCommand {
     }
 
     static void putPath(Map<String, Object> o, PathResult path) {
-        o.put("alphas", path.ts());
-        o.put("losses", path.losses());
-        o.put("accuracies", path.accuracies());
-        o.put("barrier", path.barrier().barrier());
-        o.put("barrier_above_linear_mix", path.barrier().barrierAboveMix());
-        o.put("barrier_alpha", path.barrier().argmax());
+        o.putAll(basin.experiments.report.ProbeRecords.path(path));
     }
 
     static void printPath(String what, DatasetLoss f, PathResult path) {

@@ -60,17 +60,8 @@ public final class NoiseScaleCommand extends LandscapeCommand {
         o.put("mode", mode.label());
         o.put("gradient_mode", gradientMode(mode));
         if (mode.batchStatistics()) o.put("running_statistics", NOT_READ);
-        o.put("batch_size", r.batchSize());
-        o.put("batches", r.batches());
         o.put("batches_drawn", "disjoint, from a shuffle seeded by --seed");
-        o.put("mean_gradient_norm_squared", r.meanGradientNormSquared());
-        o.put("mean_batch_gradient_norm_squared", r.meanBatchGradientNormSquared());
-        o.put("noise_scale", r.signalToNoise());
-        o.put("noise_scale_formula", "‖E g‖² / (E‖g‖² − ‖E g‖²) over the K batch gradients");
-        o.put("gradient_norm_squared", r.gradientNormSquared());
-        o.put("trace_sigma", r.traceSigma());
-        o.put("b_simple", r.bSimple());
-        o.put("b_simple_formula", "tr(Σ)/‖G‖², unbiased estimates of McCandlish et al. 2018 app. A with B_small = B, B_big = K·B");
+        o.putAll(basin.experiments.report.ProbeRecords.noiseScale(r));
         if (json) {
             printJson(o);
             return 0;

@@ -46,10 +46,7 @@ public final class Slice1dCommand extends LandscapeCommand {
         o.put("direction_norm", d.norm());
         o.put("theta_norm", theta.norm());
         o.put("threads", threads());
-        o.put("resumed_points", r.resumed());
-        o.put("alphas", r.alphas());
-        o.put("losses", r.losses());
-        o.put("accuracies", r.accuracies());
+        o.putAll(basin.experiments.report.ProbeRecords.slice(r));
         if (json) {
             printJson(o);
         } else {

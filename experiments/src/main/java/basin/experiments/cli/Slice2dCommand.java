@@ -105,11 +105,7 @@ public final class Slice2dCommand extends LandscapeCommand {
         }
         o.put("running_statistics", f.runningStatistics().describe());
         o.put("threads", threads());
-        o.put("resumed_points", r.resumed());
-        o.put("alphas", r.alphas());
-        o.put("betas", r.betas());
-        o.put("losses", r.lossRows());
-        o.put("accuracies", r.accuracyRows());
+        o.putAll(basin.experiments.report.ProbeRecords.slice(r));
         if (json) {
             printJson(o);
             return 0;

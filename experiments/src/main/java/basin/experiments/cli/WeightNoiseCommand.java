@@ -40,36 +40,11 @@ public final class WeightNoiseCommand extends LandscapeCommand {
         List<WeightNoise.AtScale> noise = WeightNoise.isotropic(f, theta, scales, draws, rng.split());
         WeightNoise.NormControlled flat = WeightNoise.normControlled(f, theta, epsilon, relative, draws, rng.split());
         Map<String, Object> o = header("weight-noise");
-        o.put("noise", "θ + σ ξ, ξ ~ N(0, I): every weight and bias gets independent N(0, σ²) noise");
-        o.put("draws", draws);
-        o.put("scales", scales);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        double[] meanAcc = new double[scales.length], stdAcc = new double[scales.length], meanLoss = new double[scales.length];
-        for (int i = 0; i < noise.size(); i++) {
-            WeightNoise.AtScale s = noise.get(i);
-            meanAcc[i] = s.accuracy().mean();
-            stdAcc[i] = s.accuracy().std();
-            meanLoss[i] = s.loss().mean();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("sigma", s.sigma());
-            row.put("accuracies", s.accuracies());
-            row.put("losses", s.losses());
-            rows.add(row);
-        }
-        o.put("accuracies", meanAcc);
-        o.put("accuracy_std", stdAcc);
-        o.put("losses", meanLoss);
-        o.put("draws_by_scale", rows);
-        Map<String, Object> fl = new LinkedHashMap<>();
-        fl.put("epsilon", epsilon);
-        fl.put("relative", relative);
-        fl.put("radius", flat.radius());
-        fl.put("loss", flat.baseLoss());
-        fl.put("mean_increase", flat.summary().mean());
-        fl.put("std", flat.summary().std());
-        fl.put("max_increase", flat.summary().max());
-        fl.put("increases", flat.increases());
-        o.put("norm_controlled", fl);
+        Map<String, Object> noiseRecord = basin.experiments.report.ProbeRecords.weightNoise(noise, draws);
+        o.putAll(noiseRecord);
+        o.put("norm_controlled", basin.experiments.report.ProbeRecords.normControlled(flat));
+        double[] meanAcc = (double[]) noiseRecord.get("accuracies"), stdAcc = (double[]) noiseRecord.get("accuracy_std"),
+                meanLoss = (double[]) noiseRecord.get("losses");
         if (json) {
             printJson(o);
             return 0;

@@ -19,6 +19,26 @@ public final class TrainingLog {
         epochs.add(log);
     }
 
+    /**
+     * The log as {@link #json()} wrote it, read back to resume a run: every row must have every
+     * column (null for a split that was not measured).
+     */
+    public static TrainingLog read(java.nio.file.Path file) throws java.io.IOException {
+        TrainingLog log = new TrainingLog();
+        com.fasterxml.jackson.databind.JsonNode rows = RunFolder.JSON.readTree(file.toFile());
+        if (!rows.isArray()) throw new java.io.IOException(file + ": not a list of epochs");
+        for (com.fasterxml.jackson.databind.JsonNode row : rows) {
+            double[] v = new double[COLUMNS.length];
+            for (int i = 0; i < COLUMNS.length; i++) {
+                com.fasterxml.jackson.databind.JsonNode x = row.get(COLUMNS[i]);
+                if (x == null) throw new java.io.IOException(file + ": an epoch has no '" + COLUMNS[i] + "'");
+                v[i] = x.isNull() ? Double.NaN : x.asDouble();
+            }
+            log.add(new Trainer.EpochLog((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]));
+        }
+        return log;
+    }
+
     public List<Trainer.EpochLog> epochs() {
         return epochs;
     }

@@ -1,0 +1,130 @@
+package basin.experiments.study;
+
+import basin.engine.data.Dataset;
+import basin.engine.train.Evaluation;
+import basin.experiments.report.RunFolder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Consistency checks on a finished study run, each one a statement that a wrong number would break:
+ * <ul>
+ *   <li>the barrier is ≥ 0 and equals max(path) − min(ends) of the path's own losses;</li>
+ *   <li>each end of the path equals the loss {@code basin eval} gives for that checkpoint on the same
+ *       examples ({@link Evaluation}, recomputed here from the checkpoint file);</li>
+ *   <li>the plane puts each model at its own loss;</li>
+ *   <li>weight noise at σ = 0 gives exactly the model's accuracy, and a slice at α = 0 the model's loss.</li>
+ * </ul>
+ * Each check returns a line saying what it compared; the first failure throws, naming the file.
+ */
+public final class StudyChecks {
+    /** Float32 rounding of θ(1) = θ_A + 1·(θ_B − θ_A) ≠ θ_B moves the loss by ~1e-7; 1e-5 leaves room, a wrong point misses by far more. */
+    static final double LOSS_TOLERANCE = 1e-5;
+
+    private StudyChecks() {
+    }
+
+    /** Runs the checks of the study that wrote {@code dir}. */
+    @SuppressWarnings("unchecked")
+    public static List<String> check(Path dir, String device) throws IOException {
+        JsonNode identity = RunFolder.JSON.readTree(dir.resolve("study.json").toFile());
+        String study = identity.path("study").asText();
+        Map<String, Object> config = RunFolder.JSON.readValue(dir.resolve("config.json").toFile(), Map.class);
+        StudyOptions options = new StudyOptions(false, null, null, device, null, 0, null, null);
+        StudyContext context = new StudyContext(study, options, config, new int[] {1, 28, 28}, System.out);
+        int epochs = TwoMinimaStudy.epochs(config);
+        List<String> lines = new ArrayList<>();
+        switch (study) {
+            case TwoMinimaStudy.NAME -> checkTwoMinima(context, dir, epochs, lines);
+            case MlpVsCnnStudy.NAME -> checkMlpVsCnn(context, dir, epochs, lines);
+            default -> throw new StudyException(dir + ": no checks for study '" + study + "'");
+        }
+        return lines;
+    }
+
+    private static void checkTwoMinima(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
+        Path pathFile = dir.resolve("paths/interpolation.json");
+        JsonNode path = RunFolder.JSON.readTree(pathFile.toFile());
+        double[] losses = TwoMinimaStudy.doubles(path.get("losses"));
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : losses) max = Math.max(max, l);
+        double expected = max - Math.min(losses[0], losses[losses.length - 1]), barrier = path.get("barrier").asDouble();
+        require(barrier >= 0, pathFile, "the barrier " + barrier + " is negative");
+        require(Math.abs(barrier - expected) <= 1e-12 * Math.max(1, Math.abs(max)), pathFile,
+                "the barrier " + barrier + " is not max(path) − min(ends) = " + expected);
+        lines.add(String.format(Locale.ROOT, "ok  barrier %.6f ≥ 0 and = max(path) − min(ends)", barrier));
+
+        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        double[] ends = {losses[0], losses[losses.length - 1]};
+        double[] own = new double[2];
+        for (int k = 0; k < 2; k++) {
+            StudyContext.Trained m = context.trained(dir, TwoMinimaStudy.MODELS.get(k), epochs);
+            own[k] = Evaluation.of(m.model(), m.theta(), examples, 500).loss();
+            require(close(ends[k], own[k]), pathFile, "the path's " + (k == 0 ? "start" : "end") + " " + ends[k] + " is not the loss "
+                    + own[k] + " that eval gives for " + dir.relativize(m.weights()) + " on the same " + examples.count() + " examples");
+            lines.add(String.format(Locale.ROOT, "ok  path %s %.6f = eval of %s %.6f", k == 0 ? "start" : "end", ends[k], dir.relativize(m.weights()), own[k]));
+        }
+
+        Path planeFile = dir.resolve("slices/plane.json");
+        JsonNode plane = RunFolder.JSON.readTree(planeFile.toFile());
+        double[] alphas = TwoMinimaStudy.doubles(plane.get("alphas")), betas = TwoMinimaStudy.doubles(plane.get("betas"));
+        double[][] grid = TwoMinimaStudy.rows(plane.get("losses"));
+        String[] keys = {"coordinates_a", "coordinates_b"};
+        for (int k = 0; k < 2; k++) {
+            double alpha = plane.get(keys[k]).get(0).asDouble(), beta = plane.get(keys[k]).get(1).asDouble();
+            int i = TwoMinimaStudy.indexOf(alphas, alpha), j = TwoMinimaStudy.indexOf(betas, beta);
+            require(Math.abs(alphas[i] - alpha) < 1e-3 && Math.abs(betas[j] - beta) < 1e-3, planeFile,
+                    "model " + TwoMinimaStudy.MODELS.get(k) + " at (" + alpha + ", " + beta + ") is not on the grid");
+            require(close(grid[i][j], own[k]), planeFile, "the plane's loss " + grid[i][j] + " at model " + TwoMinimaStudy.MODELS.get(k)
+                    + " (α = " + alphas[i] + ", β = " + betas[j] + ") is not the model's own loss " + own[k]);
+            lines.add(String.format(Locale.ROOT, "ok  plane at %s (α %.3f, β %.3f) %.6f = the model's loss %.6f",
+                    TwoMinimaStudy.MODELS.get(k), alphas[i], betas[j], grid[i][j], own[k]));
+        }
+    }
+
+    private static void checkMlpVsCnn(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
+        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Dataset validation = context.data("check").validation();
+        for (String name : MlpVsCnnStudy.MODELS) {
+            StudyContext.Trained m = context.trained(dir, name, epochs);
+            Path noiseFile = dir.resolve("probes/weight-noise-" + name + ".json");
+            JsonNode noise = RunFolder.JSON.readTree(noiseFile.toFile());
+            Dataset noiseSet = validation.first(Math.min(TwoMinimaStudy.intOf(p, "noise_examples"), validation.count()));
+            Evaluation.Result own = Evaluation.of(m.model(), m.theta(), noiseSet, 500);
+            double[] scales = TwoMinimaStudy.doubles(noise.get("scales"));
+            int zero = TwoMinimaStudy.indexOf(scales, 0);
+            require(scales[zero] == 0, noiseFile, "no σ = 0 among the scales");
+            for (JsonNode a : noise.get("draws_by_scale").get(zero).get("accuracies")) {
+                require(a.asDouble() == own.accuracy(), noiseFile, "a draw at σ = 0 has accuracy " + a.asDouble()
+                        + ", the model " + own.accuracy() + " on the same examples");
+            }
+            lines.add(String.format(Locale.ROOT, "ok  weight noise at σ = 0 for %s: accuracy %.4f = the model's %.4f", name,
+                    noise.get("accuracies").get(zero).asDouble(), own.accuracy()));
+
+            Path sliceFile = dir.resolve("slices/slice1d-" + name + ".json");
+            JsonNode slice = RunFolder.JSON.readTree(sliceFile.toFile());
+            Dataset sliceSet = validation.first(Math.min(TwoMinimaStudy.intOf(p, "slice_examples"), validation.count()));
+            double ownLoss = Evaluation.of(m.model(), m.theta(), sliceSet, 500).loss();
+            double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas"));
+            int at = TwoMinimaStudy.indexOf(alphas, 0);
+            require(alphas[at] == 0, sliceFile, "the slice has no α = 0");
+            double l = slice.get("losses").get(at).asDouble();
+            require(close(l, ownLoss), sliceFile, "the slice at α = 0 has loss " + l + ", the model " + ownLoss);
+            lines.add(String.format(Locale.ROOT, "ok  slice of %s at α = 0 %.6f = the model's loss %.6f", name, l, ownLoss));
+        }
+    }
+
+    static boolean close(double a, double b) {
+        return Math.abs(a - b) <= LOSS_TOLERANCE * Math.max(1, Math.abs(b));
+    }
+
+    private static void require(boolean ok, Path file, String what) {
+        if (!ok) throw new StudyException("check failed: " + file + ": " + what);
+    }
+}
