@@ -67,6 +67,20 @@ public final class Dropout implements Layer {
         passes = 0;
     }
 
+    /**
+     * Continues a run's mask sequence after {@code passes} training passes: seed = mix(layer seed,
+     * run seed) as {@link #startRun} sets it, and the next mask is number {@code passes}. A resumed
+     * training run calls it with the count it saved, so the masks go on as if never interrupted.
+     *
+     * @throws IllegalArgumentException if {@code passes} is negative
+     */
+    public void resume(long runSeed, long passes) {
+        if (passes < 0) throw new IllegalArgumentException("dropout resume: pass count " + passes + " is negative");
+        startRun(runSeed);
+        this.passes = passes;
+    }
+
+    /** The probability p of zeroing an element. */
     public double p() {
         return p;
     }

@@ -13,6 +13,10 @@ import basin.engine.linalg.ParamVector;
  * </pre>
  * with γ_t the learning rate of the current epoch (see {@link LearningRateSchedule}). In place:
  * θ and the momentum buffer b are updated; the gradient vector is overwritten with g_t.
+ *
+ * <p>The optimiser's state is b and t, nothing else (the learning rate comes from outside), so
+ * {@link #restore} with the values of {@link #velocity()} and {@link #steps()} continues a run
+ * exactly where it stopped; that is what torch.optim.SGD's {@code state_dict} holds too.
  */
 public final class Sgd {
     private final double momentum, dampening, weightDecay;
@@ -43,6 +47,36 @@ public final class Sgd {
         }
         theta.axpy(-learningRate, direction);                                        // θ ← θ − γ b
         steps++;
+    }
+
+    /**
+     * Puts the optimiser back where an earlier run stood after {@code steps} updates with momentum
+     * buffer {@code velocity} (copied: the caller's vector is not touched later). A null buffer is
+     * the state before the first step (b₁ ← g₁ next) or the state of a run without momentum.
+     *
+     * @throws IllegalArgumentException if {@code steps} is negative, if a buffer is given to an
+     *                                  optimiser without momentum or after no step, or if a run
+     *                                  with momentum and {@code steps} &gt; 0 comes without one
+     */
+    public void restore(ParamVector velocity, long steps) {
+        if (steps < 0) throw new IllegalArgumentException("sgd restore: step count " + steps + " is negative");
+        if (velocity != null && momentum == 0) {
+            throw new IllegalArgumentException("sgd restore: a momentum buffer was given, but momentum is 0");
+        }
+        if (velocity != null && steps == 0) {
+            throw new IllegalArgumentException("sgd restore: a momentum buffer was given with 0 steps taken; b exists only after step 1");
+        }
+        if (velocity == null && momentum != 0 && steps > 0) {
+            throw new IllegalArgumentException("sgd restore: momentum " + momentum + " after " + steps
+                    + " steps needs the momentum buffer, and none was given (resuming without it restarts b ← g)");
+        }
+        this.velocity = velocity == null ? null : velocity.copy();
+        this.steps = steps;
+    }
+
+    /** μ, the momentum coefficient (0: plain SGD, no buffer). */
+    public double momentum() {
+        return momentum;
     }
 
     /** Number of updates taken. */

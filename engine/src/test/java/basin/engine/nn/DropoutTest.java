@@ -72,6 +72,17 @@ class DropoutTest {
         assertFalse(java.util.Arrays.equals(run1, run2), "runs 1 and 2 drew the same mask");
     }
 
+    /** resume(runSeed, k) draws the mask that pass k of a run started with startRun(runSeed) draws. */
+    @Test
+    void aResumedLayerDrawsTheMaskTheUninterruptedRunDrawsNext() {
+        Dropout whole = new Dropout(0.5, 11), resumed = new Dropout(0.5, 11);
+        whole.startRun(3);
+        for (int k = 0; k < 4; k++) pass(whole, 500, Mode.TRAIN);
+        resumed.resume(3, 4);
+        assertArrayEquals(pass(whole, 500, Mode.TRAIN), pass(resumed, 500, Mode.TRAIN));
+        assertEquals(5, resumed.passes());
+    }
+
     @Test
     void evalAndBatchStatisticsModesPassInputsThroughAndDrawNoMask() {
         Dropout d = new Dropout(0.9, 1);

@@ -42,6 +42,29 @@ class SgdTest {
         assertEquals(2, sgd.steps());
     }
 
+    /** An optimiser restored from another's buffer and count takes the next step with the same bits. */
+    @Test
+    void aRestoredOptimiserContinuesWithTheSameSteps() {
+        ParamVector[] gradients = {vec(0.5f, 0.25f), vec(-1f, 2f), vec(0.3f, -0.7f)};
+        ParamVector whole = vec(1f, -2f), resumed = vec(1f, -2f);
+        Sgd a = new Sgd(0.9, 0, 0.01), b = new Sgd(0.9, 0, 0.01);
+        for (ParamVector g : gradients) a.step(whole, g.copy(), 0.1);
+        for (int t = 0; t < 2; t++) b.step(resumed, gradients[t].copy(), 0.1);
+        Sgd c = new Sgd(0.9, 0, 0.01);
+        c.restore(b.velocity(), b.steps());
+        c.step(resumed, gradients[2].copy(), 0.1);
+        assertArrayEquals(whole.toHost(), resumed.toHost(), 0f);
+        assertArrayEquals(a.velocity().toHost(), c.velocity().toHost(), 0f);
+        assertEquals(3, c.steps());
+    }
+
+    @Test
+    void restoringWithMomentumButWithoutABufferAfterStepsIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Sgd(0.9, 0, 0).restore(null, 5));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("after 5 steps"), e.getMessage());
+    }
+
     /** Dampening τ scales only the later gradients: b₂ = μ b₁ + (1 − τ) g₂, b₁ = g₁. */
     @Test
     void dampeningDoesNotApplyToTheFirstStep() {

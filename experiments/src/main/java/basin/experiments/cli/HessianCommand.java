@@ -61,7 +61,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--power", description = "Also estimate λmax by power iteration (Rayleigh quotient per step with --explain).")
     boolean power;
 
-    @Option(names = "--power-tol", defaultValue = "1e-4", description = "Power iteration stops when λ changes by at most this, relatively (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--power-tol", defaultValue = "1e-4", description = "Power iteration stops when its residual ‖Hv − λv‖ is at most this times |λ| (default: ${DEFAULT-VALUE}).")
     double powerTol;
 
     @Option(names = "--trace", description = "Estimate tr H by Hutchinson's method.")

@@ -39,10 +39,10 @@ public final class LambdaMaxCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for weights, data and the start vector (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-iterations", defaultValue = "100", description = "Most power steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-iterations", defaultValue = "300", description = "Most power steps (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
-    @Option(names = "--tol", defaultValue = "1e-4", description = "Stop when the relative change of λ is at most this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tol", defaultValue = "1e-3", description = "Stop when the residual ‖Hv − λv‖ is at most this times |λ| (default: ${DEFAULT-VALUE}).")
     double tol;
 
     @Option(names = "--explain", description = "Print the Rayleigh quotient at every step.")

@@ -120,9 +120,11 @@ public final class TwoMinimaStudy implements Study {
         return (Map<String, Object>) config.get("probes");
     }
 
+    /** The epochs every model of a configuration trains for (the first model's). */
+    @SuppressWarnings("unchecked")
     static int epochs(Map<String, Object> config) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) config.get("models")).get(MODELS.get(0));
+        Map<String, Object> models = (Map<String, Object>) config.get("models");
+        Map<String, Object> m = (Map<String, Object>) models.values().iterator().next();
         return ((Number) m.get("epochs")).intValue();
     }
 

@@ -59,25 +59,23 @@ class PowerIterationQuadraticTest {
     }
 
     /**
-     * λ₁ = 5 and λ₂ = 4.95: the Rayleigh quotient creeps up by less than 1e-3 per step long before it
-     * reaches λ₁, so the relative-change rule stops early and low. The residual r = ‖Hv − λv‖ gives it
-     * away: some eigenvalue lies within r of λ (H symmetric), and r is far above the float32 floor.
+     * λ₁ = 5 and λ₂ = 4.95: the Rayleigh quotient creeps up slowly, and a rule watching its change
+     * would stop early and low (PowerIterationResidualTest shows that with its own loop). The
+     * residual rule stops only when r = ‖Hv − λv‖ ≤ tol·|λ|, and some eigenvalue lies within r of λ
+     * (H symmetric), converged or not; 1e-6 covers the float32 rounding of Hv.
      */
     @Test
-    void theResidualBoundsTheDistanceToAnEigenvalueAndExposesAnEarlyStop() {
+    void theResidualBoundsTheDistanceToAnEigenvalue() {
         long seed = Compare.seed();
         double[] lambda = ChosenSpectrum.concat(new double[] {5, 4.95}, ChosenSpectrum.linspace(3, -1, 78));
         ChosenSpectrum h = new ChosenSpectrum(lambda, new SplittableRandom(seed));
-        for (double tol : new double[] {1e-3, 1e-6}) {
+        for (double tol : new double[] {1e-3, 1e-5}) {
             PowerIteration.Result r = PowerIteration.run(h, 3000, tol, new SplittableRandom(seed + 1), null);
+            String context = "seed " + seed + ", tol " + tol + ": λ = " + r.lambda() + ", residual " + r.residual() + " after " + r.iterations();
             double nearest = Double.POSITIVE_INFINITY;
             for (double l : lambda) nearest = Math.min(nearest, Math.abs(l - r.lambda()));
-            assertTrue(nearest <= r.residual() + 1e-6, "seed " + seed + ", tol " + tol + ": λ = " + r.lambda()
-                    + " is " + nearest + " from the spectrum, beyond its residual " + r.residual());
-            if (tol == 1e-3) {
-                assertTrue(5 - r.lambda() > 1e-4 && r.residual() > 1e-2, "seed " + seed + ": expected an early stop, low and with a"
-                        + " large residual; got λ = " + r.lambda() + ", residual " + r.residual() + " after " + r.iterations());
-            }
+            assertTrue(nearest <= r.residual() + 1e-6, context + " is " + nearest + " from the spectrum, beyond its residual");
+            assertTrue(r.converged() && r.residual() <= tol * Math.abs(r.lambda()), context);
         }
     }
 }
