@@ -254,7 +254,7 @@ public final class TwoMinimaStudy implements Study {
                         + StudyReport.n(path.get("barrier"), 4) + ")", "α (0: seed 0, 1: seed 42)", "validation-batch loss (nats)",
                 List.of(Series.of("loss", alphas, losses)), List.of(new Marker("barrier top", top, topLoss)));
         JsonNode plane = RunFolder.JSON.readTree(run.path().resolve("slices/plane.json").toFile());
-        Charts.heatmap(plots, "plane", "Loss on the plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)",
+        Charts.heatmap(plots, "plane", "Plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)",
                 doubles(plane.get("alphas")), doubles(plane.get("betas")), rows(plane.get("losses")), "loss (nats)", planeMarkers(plane));
         List<Series> rq = new ArrayList<>();
         for (String m : MODELS) {
