@@ -94,11 +94,12 @@ public final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code basin study ARGS} as a Java main returns it: the exit status. */
-    public static int main(String[] args) {
-        String[] withCommand = new String[args.length + 1];
+    /** {@code basin study NAME ARGS} as a study's Java main runs it: the exit status. */
+    public static int run(String study, String[] args) {
+        String[] withCommand = new String[args.length + 2];
         withCommand[0] = "study";
-        System.arraycopy(args, 0, withCommand, 1, args.length);
+        withCommand[1] = study;
+        System.arraycopy(args, 0, withCommand, 2, args.length);
         return BasinCli.commandLine().execute(withCommand);
     }
 }

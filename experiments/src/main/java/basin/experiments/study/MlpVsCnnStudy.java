@@ -245,9 +245,6 @@ public final class MlpVsCnnStudy implements Study {
 
     /** Runs the study from the command line: {@code java … MlpVsCnnStudy [basin study options]}. */
     public static void main(String[] args) {
-        String[] withName = new String[args.length + 1];
-        withName[0] = NAME;
-        System.arraycopy(args, 0, withName, 1, args.length);
-        System.exit(basin.experiments.cli.StudyCommand.main(withName));
+        System.exit(basin.experiments.cli.StudyCommand.run(NAME, args));
     }
 }
