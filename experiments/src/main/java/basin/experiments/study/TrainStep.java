@@ -127,8 +127,8 @@ public final class TrainStep {
         } catch (DivergenceException e) {
             throw new StudyException("study " + context.study() + ", step " + step + ": model " + plan.name()
                     + " diverged at epoch " + e.epoch() + ", step " + e.step() + " (" + e.getMessage() + "); "
-                    + (e.epoch() > 1 ? "epochs 1–" + (e.epoch() - 1) + " are kept in " + folder.path() : "no epoch finished")
-                    + ": lower the learning rate or check the data", e);
+                    + (e.epoch() > 2 ? "epochs 1–" + (e.epoch() - 1) + " are kept in " + folder.path()
+                    : e.epoch() == 2 ? "epoch 1 is kept in " + folder.path() : "no epoch finished"), e);
         }
     }
 
