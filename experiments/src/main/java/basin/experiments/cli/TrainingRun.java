@@ -5,11 +5,9 @@ import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.train.Trainer;
+import basin.experiments.report.Progress;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.TrainingLog;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * Trains a model into a run folder: a progress bar per epoch on the terminal, a table row per epoch,
+ * Trains a model into a run folder: a progress bar per epoch on a terminal (none in a log), a table row per epoch,
  * and after every epoch the weights ({@code weights.safetensors}) and the logs ({@code log.csv},
  * {@code log.json}) rewritten atomically, so a run that diverges or is stopped keeps its last good epoch.
  */
@@ -30,25 +28,18 @@ final class TrainingRun {
         TrainingLog log = new TrainingLog();
         console.println(TrainingLog.tableHeader());
         Trainer.Listener listener = new Trainer.Listener() {
-            private ProgressBar bar;
+            private Progress bar;
 
             @Override
             public void onStep(int epoch, int step, int steps, double loss) {
-                if (bar == null) {
-                    bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(steps)
-                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
-                            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-                }
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+                if (bar == null) bar = Progress.start("epoch " + epoch, steps);
+                bar.stepTo(step, "loss %.4f", loss);
             }
 
             @Override
             public void onEpoch(Trainer.EpochLog e, ParamVector theta) {
-                if (bar != null) {
-                    bar.close();
-                    bar = null;
-                }
+                if (bar != null) bar.close();
+                bar = null;
                 log.add(e);
                 console.println(TrainingLog.tableRow(e));
                 try {

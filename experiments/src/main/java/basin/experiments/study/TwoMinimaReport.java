@@ -31,6 +31,8 @@ final class TwoMinimaReport {
         page.image(plots, "generalisation-gap.png", "Generalisation gap: train − validation accuracy per epoch.");
         page.heading("Curvature");
         page.image(plots, "power-iteration.png", "Power iteration's Rayleigh quotients, step by step, with the λmax Lanczos found.");
+        page.image(plots, "spectrum.png", "The Ritz values of Lanczos: the extremes of each Hessian's spectrum are resolved first, "
+                + "the interior values are averages over many eigenvalues.");
         page.heading("Between the two minima");
         page.image(plots, "interpolation.png", "Loss along the linear path between the models, the barrier's top marked.");
         page.image(plots, "plane.png", "Loss on the plane through both models (α along seed 0 → seed 42, β random and orthogonal).");

@@ -268,6 +268,20 @@ public final class TwoMinimaStudy implements Study {
         }
         Charts.lines(plots, "power-iteration", "λmax: power iteration's Rayleigh quotients against Lanczos", "power step",
                 "Rayleigh quotient vᵀHv", rq, List.of());
+        List<Series> spectrum = new ArrayList<>();
+        for (String m : MODELS) {
+            JsonNode r = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(m + ".json").toFile());
+            double[] ritz = doubles(r.at("/curvature/lanczos/ritz_values"));
+            java.util.Arrays.sort(ritz);
+            double[] rank = new double[ritz.length], descending = new double[ritz.length];
+            for (int i = 0; i < ritz.length; i++) {
+                rank[i] = i + 1;
+                descending[i] = ritz[ritz.length - 1 - i];
+            }
+            spectrum.add(Series.of(m, rank, descending));
+        }
+        Charts.scatter(plots, "spectrum", "Lanczos Ritz values of the validation-batch Hessian, largest first", "rank",
+                "Ritz value (eigenvalue estimate)", spectrum);
     }
 
     static List<Marker> planeMarkers(JsonNode plane) {
