@@ -15,6 +15,8 @@ import basin.engine.train.DeviceBatches;
 import basin.engine.train.Trainer;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.TrainingLog;
+import basin.experiments.study.ResumableTraining;
+import basin.engine.nn.checkpoint.ModelWeights;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,8 +71,12 @@ public final class QuickstartCommand implements Callable<Integer> {
         System.out.println("data    " + TrainCommand.describeData(split, test) + "; " + all.describeNormalisation());
         System.out.println("sgd     " + config.schedule().describe() + ", momentum 0.9, batch 128, seed " + seed);
         System.out.println();
-        ParamVector theta = net.initialParameters(backend, seed);
-        TrainingLog log = TrainingRun.run(net, theta, config, split.train(), split.validation(), test, run, System.out);
+        // The quickstart shows the whole path every time: a state left by an earlier quickstart is
+        // dropped, so the training starts afresh (basin train and the studies resume instead).
+        Files.deleteIfExists(run.resolve(ResumableTraining.STATE_FILE));
+        TrainingLog log = ResumableTraining.run(net, config, split.train(), split.validation(), test, backend, run, "mlp", System.out,
+                e -> ResumableTraining.copyLatest(run, e.epoch()));
+        ParamVector theta = ModelWeights.load(run.resolve("weights.safetensors"), net, backend);
 
         // λmax of the Hessian of the mean loss over the validation set, by power iteration on exact HVPs.
         HessianOperator h = new HessianOperator(new Objective(net, Mode.EVAL), theta,
@@ -109,7 +115,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         summary.put("lanczos_steps", lanczos.steps());
         summary.put("lanczos_residual", residual);
         run.writeJson("summary.json", summary);
-        System.out.println("wrote       " + out + "/ (model.json, run.json, weights.safetensors, log.csv, log.json, summary.json)");
+        System.out.println("wrote       " + out + "/ (model.json, run.json, weights.safetensors, epoch-KK.safetensors, log.csv, log.json, summary.json)");
         return 0;
     }
 }

@@ -2,12 +2,13 @@ package basin.experiments.cli;
 
 import basin.engine.data.Dataset;
 import basin.engine.data.Split;
-import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.optim.LearningRateSchedule;
 import basin.engine.train.Trainer;
 import basin.experiments.report.RunFolder;
+import basin.experiments.study.ResumableTraining;
+import basin.experiments.study.StudyRun;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,11 +16,18 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code basin train}: SGD on a dataset, writing weights and logs into a run folder. */
+/**
+ * {@code basin train}: SGD on a dataset into a run folder: after every epoch a checkpoint
+ * ({@code epoch-KK.safetensors}, and the latest as {@code weights.safetensors}), the logs and the
+ * training state. Rerunning the same command after an interruption continues from the last finished
+ * epoch and ends bit-identical on the CPU ({@link ResumableTraining}).
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model with SGD into a run folder.")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -58,17 +66,36 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset test = source.load(Split.TEST);
         Dataset.TrainValidation split = validation > 0 ? all.split(validation, seed) : new Dataset.TrainValidation(all, null);
         Trainer.Config config = new Trainer.Config(epochs, batch, LearningRateSchedule.named(schedule, lr, epochs), momentum, weightDecay, seed);
+        Map<String, Object> description = describe(net, config, split, test, all.describeNormalisation());
+        description.put("spec", RunFolder.JSON.readTree(Files.readString(model)));
+        refuseAnotherRun(out, description);
         RunFolder run = new RunFolder(out);
         run.writeText("model.json", Files.readString(model));
-        run.writeJson("run.json", describe(net, config, split, test, all.describeNormalisation()));
+        run.writeJson("run.json", description);
         System.out.println("model   " + net);
         System.out.println("data    " + describeData(split, test) + "; " + all.describeNormalisation());
         System.out.println("sgd     " + config.schedule().describe() + ", momentum " + momentum + ", weight decay " + weightDecay
                 + ", batch " + batch + ", seed " + seed);
-        ParamVector theta = net.initialParameters(backend, seed);
-        TrainingRun.run(net, theta, config, split.train(), split.validation(), test, run, System.out);
+        ResumableTraining.run(net, config, split.train(), split.validation(), test, backend, run, "model", System.out,
+                e -> ResumableTraining.copyLatest(run, e.epoch()));
         System.out.println("wrote   " + out);
         return 0;
+    }
+
+    /**
+     * A folder that already holds a run is resumed only when it is the same run: every entry of
+     * {@code run.json} (the model, the data, the optimiser, the seed) must match, else the command
+     * stops, names what differs and changes nothing.
+     */
+    static void refuseAnotherRun(Path out, Map<String, Object> description) throws java.io.IOException {
+        Path previous = out.resolve("run.json");
+        if (!Files.exists(previous)) return;
+        List<String> differences = new ArrayList<>();
+        StudyRun.diff("", RunFolder.JSON.readTree(previous.toFile()), RunFolder.JSON.valueToTree(description), differences);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(out + " holds another training run (" + String.join("; ", differences)
+                    + "); rerun with the same options to resume it, or choose another --out");
+        }
     }
 
     static String describeData(Dataset.TrainValidation split, Dataset test) {

@@ -72,7 +72,7 @@ public final class StudyContext {
 
     /** The checkpoint a model's training wrote after {@code epoch}. */
     public static Path checkpoint(Path run, String model, int epoch) {
-        return modelFolder(run, model).resolve(String.format("epoch-%02d.safetensors", epoch));
+        return ResumableTraining.checkpoint(modelFolder(run, model), epoch);
     }
 
     /** A trained model: its spec from {@code models/NAME/model.json} and the weights of its last epoch. */

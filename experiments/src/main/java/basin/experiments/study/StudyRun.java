@@ -176,7 +176,7 @@ public final class StudyRun {
     }
 
     /** The keys whose values differ between two configurations, as "key: before → now". */
-    static void diff(String path, JsonNode before, JsonNode now, List<String> out) {
+    public static void diff(String path, JsonNode before, JsonNode now, List<String> out) {
         if (before.isObject() && now.isObject()) {
             TreeSet<String> keys = new TreeSet<>();
             before.fieldNames().forEachRemaining(keys::add);
@@ -188,6 +188,9 @@ public final class StudyRun {
                 else if (n == null) out.add(p + ": " + b + " → absent");
                 else diff(p, b, n, out);
             }
+        } else if (before.isNumber() && now.isNumber()) {
+            // 7 written as a long and read back as an int is the same choice
+            if (before.decimalValue().compareTo(now.decimalValue()) != 0) out.add(path + ": " + before + " → " + now);
         } else if (!before.equals(now)) {
             out.add(path + ": " + before + " → " + now);
         }

@@ -37,7 +37,7 @@ class StudyRunTest {
 
     @AfterEach
     void clearHook() {
-        TrainStep.interruptAfterEpochs = -1;
+        ResumableTraining.interruptAfterEpochs = -1;
     }
 
     private static StudyRun run(Study study, StudyOptions options, Path dir) {
@@ -53,12 +53,12 @@ class StudyRunTest {
         Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
         run(study, SMALL, straight);
 
-        TrainStep.interruptAfterEpochs = 1;
+        ResumableTraining.interruptAfterEpochs = 1;
         StudyException stopped = assertThrows(StudyException.class, () -> run(study, SMALL, resumed));
-        assertInstanceOf(TrainStep.Interrupted.class, stopped.getCause());
+        assertInstanceOf(ResumableTraining.Interrupted.class, stopped.getCause());
         assertTrue(Files.exists(StudyContext.checkpoint(resumed, "seed0", 1)));
         assertFalse(Files.exists(StudyContext.checkpoint(resumed, "seed0", 2)));
-        TrainStep.interruptAfterEpochs = -1;
+        ResumableTraining.interruptAfterEpochs = -1;
         run(study, SMALL, resumed);
 
         for (String m : TwoMinimaStudy.MODELS) {
