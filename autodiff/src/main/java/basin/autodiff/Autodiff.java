@@ -7,6 +7,7 @@ import java.util.function.Function;
  * <pre>
  *   grad   ∇f(x)                     one recorded forward pass and one reverse sweep
  *   jvp    J_f(x) ẋ                  one forward pass on dual numbers (x, ẋ)
+ *   vjp    J_f(x)ᵀ ȳ                 one recorded forward pass and one reverse sweep seeded with ȳ
  *   hvp    ∇²f(x) v = d/dε ∇f(x+εv)  grad run on dual numbers: forward-over-reverse
  * </pre>
  * The HVP costs one forward and one reverse pass, each on dual numbers: a small constant times a
@@ -36,6 +37,28 @@ public final class Autodiff {
         Tensor[] duals = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) duals[i] = Tensor.variable(x[i].shape(), x[i].buffer(), xDot[i]);
         return f.apply(duals);
+    }
+
+    /**
+     * x̄ = J_f(x)ᵀ ȳ for a tensor-valued f, one tensor per input: the reverse sweep seeded with ȳ at
+     * f(x) instead of 1 at a scalar ({@link #grad} is the case f scalar, ȳ = 1). An input f does not
+     * depend on gets zeros.
+     */
+    public static Tensor[] vjp(Function<Tensor[], Tensor> f, Tensor[] x, Tensor yBar) {
+        Tensor[] leaves = new Tensor[x.length];
+        for (int i = 0; i < x.length; i++) leaves[i] = Tensor.variable(x[i].shape(), x[i].buffer(), null);
+        try (Tape tape = Tape.record()) {
+            Tensor y = f.apply(leaves);
+            ShapeException.check(y.shape().equals(yBar.shape()),
+                    "vjp: cotangent of shape %s for a value of shape %s", yBar.shape(), y.shape());
+            java.util.Map<Tensor, Tensor> bar = tape.backward(y, yBar);
+            Tensor[] xBar = new Tensor[x.length];
+            for (int i = 0; i < x.length; i++) {
+                Tensor b = bar.get(leaves[i]);
+                xBar[i] = b != null ? b.primal() : Tensor.zeros(x[i].backend(), x[i].shape());
+            }
+            return xBar;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package basin.engine.nn;
 
 import basin.autodiff.Autodiff;
 import basin.autodiff.Losses;
+import basin.autodiff.Shape;
 import basin.autodiff.ShapeException;
 import basin.autodiff.Tensor;
 import basin.engine.linalg.ParamLayout;
@@ -64,6 +65,43 @@ public final class Objective {
             Autodiff.GradientAndHvp r = Autodiff.hvp(p -> lossOf(p, batch), model.tensors(theta), model.tensors(v));
             scatter(r.hv(), hv);
             if (gradient != null) scatter(r.gradient(), gradient);
+        }
+    }
+
+    /** The logits z = f(θ; x) of the batch, [B, C] row-major, on the host. */
+    public float[] logits(ParamVector theta, Batch batch) {
+        checkLength("logits", theta, theta);
+        try (Arena arena = theta.backend().openArena()) {
+            return model.forward(batch.inputs(), model.tensors(theta), mode).toHost();
+        }
+    }
+
+    /**
+     * The logits z and their tangent ż = J v (J = ∂z/∂θ, [B·C, p]), both [B, C] row-major, written
+     * into {@code z} and {@code zDot}: one forward pass on dual numbers (θ, v).
+     */
+    public void logitsJvp(ParamVector theta, ParamVector v, Batch batch, float[] z, float[] zDot) {
+        checkLength("logits jvp", theta, v);
+        try (Arena arena = theta.backend().openArena()) {
+            Tensor logits = Autodiff.jvp(p -> model.forward(batch.inputs(), p, mode), model.tensors(theta), model.tensors(v));
+            ShapeException.check(z.length == logits.shape().size() && zDot.length == z.length,
+                    "logits jvp: logits %s into arrays of %d and %d", logits.shape(), z.length, zDot.length);
+            theta.backend().copyOut(logits.buffer(), z, 0);
+            if (logits.tangent() != null) theta.backend().copyOut(logits.tangent().buffer(), zDot, 0);
+            else java.util.Arrays.fill(zDot, 0f);             // no path from θ to the logits
+        }
+    }
+
+    /**
+     * Writes Jᵀ u into {@code out} for a cotangent u on the logits ([B, C] row-major): one recorded
+     * forward pass and one reverse sweep seeded with u.
+     */
+    public void logitsVjp(ParamVector theta, Batch batch, float[] u, ParamVector out) {
+        checkLength("logits vjp", theta, out);
+        Backend backend = theta.backend();
+        try (Arena arena = backend.openArena()) {
+            Tensor uBar = Tensor.fromHost(backend, Shape.of(batch.size(), model.outputShape().size()), u);
+            scatter(Autodiff.vjp(p -> model.forward(batch.inputs(), p, mode), model.tensors(theta), uBar), out);
         }
     }
 

@@ -194,6 +194,27 @@ public final class StudyProbes {
         return RunFolder.JSON.readValue(file.toFile(), Map.class);
     }
 
+    /**
+     * The scalar fields of a probe record as CSV rows {@code measure,value}, nested names joined by
+     * dots ({@code curvature.power_iteration.lambda_max}); arrays are left to the JSON.
+     */
+    @SuppressWarnings("unchecked")
+    static String scalarsCsv(Map<String, Object> record) {
+        StringBuilder b = new StringBuilder("measure,value\n");
+        appendScalars("", record, b);
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendScalars(String prefix, Map<String, Object> record, StringBuilder b) {
+        for (Map.Entry<String, Object> e : record.entrySet()) {
+            String name = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> m) appendScalars(name, (Map<String, Object>) m, b);
+            else if (v instanceof Number || v instanceof Boolean) b.append(name).append(',').append(v).append('\n');
+        }
+    }
+
     /** A path or 1D slice as CSV: α, loss, accuracy. */
     static String csv(double[] alphas, double[] losses, double[] accuracies) {
         StringBuilder b = new StringBuilder("alpha,loss,accuracy\n");

@@ -178,7 +178,9 @@ public final class TwoMinimaStudy implements Study {
         o.put("train", StudyProbes.evaluation(model, data.train()));
         o.put("validation_batch", StudyProbes.evaluation(model, examples));
         o.put("test", StudyProbes.evaluation(model, data.test()));
-        StudyProbes.write(new RunFolder(run.path().resolve("probes")), m, o);
+        RunFolder probes = new RunFolder(run.path().resolve("probes"));
+        StudyProbes.write(probes, m, o);
+        probes.writeText(m + ".csv", StudyProbes.scalarsCsv(o));
     }
 
     private void interpolate(StudyContext context, StudyRun run, int epochs) throws IOException {

@@ -38,11 +38,14 @@ public final class ModelWeights {
     /**
      * Reads θ for {@code layout}; every tensor must be present with the layout's shape and no other
      * tensor may be there (errors list every problem, naming the file and the tensors).
+     *
+     * @throws NonFiniteWeightsException naming the file and the tensor, when a weight is NaN or ±∞
      */
     public static ParamVector load(Path file, ParamLayout layout, Backend backend) throws IOException {
         Map<String, int[]> expected = new LinkedHashMap<>();
         for (ParamLayout.Entry e : layout.entries()) expected.put(e.name(), e.shape().dims());
         SafetensorsContents contents = Checkpoint.load(file, expected);
+        requireFinite(file, contents);
         float[] theta = new float[layout.size()];
         for (ParamLayout.Entry e : layout.entries()) {
             System.arraycopy(contents.tensor(e.name()).data(), 0, theta, e.offset(), e.size());
@@ -72,6 +75,8 @@ public final class ModelWeights {
      * Reads a complete {@code state_dict}: returns θ and writes the buffers into the model. Every
      * parameter and buffer must be present with its shape and nothing else may be there (all
      * problems are listed together); {@code num_batches_tracked} must be stored as I64.
+     *
+     * @throws NonFiniteWeightsException naming the file and the tensor, when a weight or buffer is NaN or ±∞
      */
     public static ParamVector load(Path file, Sequential model, Backend backend) throws IOException {
         ParamLayout layout = model.layout();
@@ -80,6 +85,7 @@ public final class ModelWeights {
         for (HostTensor b : model.buffers()) expected.put(b.name(), b.shape());
         for (HostInt64Tensor c : model.counters()) expected.put(c.name(), c.shape());
         SafetensorsContents contents = Checkpoint.load(file, expected);
+        requireFinite(file, contents);
         float[] theta = new float[layout.size()];
         for (ParamLayout.Entry e : layout.entries()) {
             System.arraycopy(floatTensor(file, contents, e.name()).data(), 0, theta, e.offset(), e.size());
@@ -94,6 +100,20 @@ public final class ModelWeights {
             System.arraycopy(stored.data(), 0, c.data(), 0, stored.data().length);
         }
         return ParamVector.fromHost(backend, layout, theta);
+    }
+
+    /** Refuses NaN and ±∞ before anything is copied into the model: a long run should not start from them. */
+    private static void requireFinite(Path file, SafetensorsContents contents) throws NonFiniteWeightsException {
+        for (HostTensor t : contents.tensors().values()) {
+            float[] data = t.data();
+            int count = 0, first = -1;
+            for (int i = 0; i < data.length; i++) {
+                if (!Float.isFinite(data[i])) {
+                    if (count++ == 0) first = i;
+                }
+            }
+            if (count > 0) throw new NonFiniteWeightsException(file, t.name(), t.shape(), count, first, data[first]);
+        }
     }
 
     private static HostTensor floatTensor(Path file, SafetensorsContents contents, String name) throws CheckpointMismatchException {

@@ -17,7 +17,7 @@ import java.util.List;
  * Batches are visited in their given order, so the result is deterministic. The float32 error of the
  * sum grows with the number of batches b like b·u (u = 6e-8), far below the HVP's own error.
  */
-public final class HessianOperator implements LinearOperator {
+public final class HessianOperator implements CurvatureOperator {
     private final Objective objective;
     private final ParamVector theta;
     private final List<Batch> batches;
@@ -78,17 +78,27 @@ public final class HessianOperator implements LinearOperator {
         hvpCount++;
     }
 
+    @Override
+    public Curvature curvature() {
+        return Curvature.HESSIAN;
+    }
+
+    @Override
+    public long productCount() {
+        return hvpCount;
+    }
+
     /** Number of Hessian-vector products applied so far (one per call of {@link #apply}, whatever the batching). */
     public long hvpCount() {
         return hvpCount;
     }
 
-    /** N, the number of examples the loss is averaged over. */
+    @Override
     public int examples() {
         return examples;
     }
 
-    /** The number of mini-batches one HVP sweeps. */
+    @Override
     public int batchCount() {
         return batches.size();
     }
