@@ -79,6 +79,29 @@ public final class Sgd {
         return momentum;
     }
 
+    /**
+     * The largest curvature λ at which this update is stable on a quadratic, the edge-of-stability
+     * threshold (Cohen et al. 2021): 2/η for plain SGD, 2(1 + β)/η with heavy-ball momentum β.
+     *
+     * <p>Derivation. On f(θ) = ½λθ² the gradient is λθ, and with b the momentum buffer (dampening 0)
+     * <pre>
+     *   b_t = β b_{t−1} + λ θ_{t−1},   θ_t = θ_{t−1} − η b_t
+     *   ⇒  θ_{t+1} = (1 + β − ηλ) θ_t − β θ_{t−1}            (substitute η b_t = θ_{t−1} − θ_t)
+     * </pre>
+     * a linear recurrence with characteristic polynomial z² − (1 + β − ηλ) z + β. For 0 ≤ β &lt; 1 both
+     * roots lie inside the unit circle exactly when |1 + β − ηλ| &lt; 1 + β (Jury's criterion: the
+     * constant term β &lt; 1, and p(1) = ηλ &gt; 0, p(−1) = 2(1 + β) − ηλ &gt; 0), that is when
+     * 0 &lt; ηλ &lt; 2(1 + β). Above the threshold the root near −1 leaves the circle and θ oscillates with
+     * growing amplitude along the top eigenvector; the Hessian of a network trained at that η hovers at
+     * or below it. β = 0 gives plain SGD's 2/η.
+     */
+    public static double stabilityThreshold(double learningRate, double momentum) {
+        if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("stability threshold: need η > 0 and 0 ≤ β < 1, got " + learningRate + ", " + momentum);
+        }
+        return 2 * (1 + momentum) / learningRate;
+    }
+
     /** Number of updates taken. */
     public long steps() {
         return steps;

@@ -89,6 +89,14 @@ public final class Trainer {
         default void onStep(int epoch, int step, int steps, double loss) {
         }
 
+        /**
+         * After every step, with θ as that step left it (read it, never change it): for measurements
+         * during training such as {@link CurvatureTracker}'s. Calls the four-argument form.
+         */
+        default void onStep(int epoch, int step, int steps, double loss, ParamVector theta) {
+            onStep(epoch, step, steps, loss);
+        }
+
         default void onEpoch(EpochLog log, ParamVector theta) {
         }
 
@@ -157,7 +165,7 @@ public final class Trainer {
                 sgd.step(theta, gradient, lr);
                 lossSum += loss * batch.size();
                 seen += batch.size();
-                if (listener != null) listener.onStep(epoch, step, batches.count(), loss);
+                if (listener != null) listener.onStep(epoch, step, batches.count(), loss, theta);
             }
             Evaluation.Result tr = Evaluation.of(model, theta, train, config.batchSize());
             Evaluation.Result va = validation == null ? null : Evaluation.of(model, theta, validation, config.batchSize());

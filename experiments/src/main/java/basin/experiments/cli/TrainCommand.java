@@ -5,6 +5,7 @@ import basin.engine.data.Split;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.optim.LearningRateSchedule;
+import basin.engine.train.CurvatureTracker;
 import basin.engine.train.Trainer;
 import basin.experiments.report.RunFolder;
 import basin.experiments.study.ResumableTraining;
@@ -52,6 +53,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run folder for weights, logs and the run description.")
     Path out;
 
+    @Option(names = "--track", description = "Curvature during training: lambda-max, sharpness, trace (comma-separated), into curvature.csv/json.")
+    String track;
+
+    @Option(names = "--track-every", defaultValue = "epoch", description = "N (SGD steps) or epoch (the last step of each epoch) (default: ${DEFAULT-VALUE}).")
+    String trackEvery;
+
+    @Option(names = "--track-examples", defaultValue = "1000", description = "The probe set: the first N validation examples (test when none held out) (default: ${DEFAULT-VALUE}).")
+    int trackExamples;
+
+    @Option(names = "--track-lanczos-steps", defaultValue = "20", description = "Lanczos steps for λmax (default: ${DEFAULT-VALUE}).")
+    int trackLanczosSteps;
+
+    @Option(names = "--track-epsilon", defaultValue = "1.0", description = "Radius ε of the random-direction sharpness (default: ${DEFAULT-VALUE}).")
+    double trackEpsilon;
+
+    @Option(names = "--track-directions", defaultValue = "10", description = "Random directions of the sharpness (default: ${DEFAULT-VALUE}).")
+    int trackDirections;
+
+    @Option(names = "--track-trace-samples", defaultValue = "30", description = "Most Hutchinson samples for the trace (default: ${DEFAULT-VALUE}).")
+    int trackTraceSamples;
+
     @Mixin
     DeviceOptions device;
 
@@ -68,6 +90,15 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Config config = new Trainer.Config(epochs, batch, LearningRateSchedule.named(schedule, lr, epochs), momentum, weightDecay, seed);
         Map<String, Object> description = describe(net, config, split, test, all.describeNormalisation());
         description.put("spec", RunFolder.JSON.readTree(Files.readString(model)));
+        ResumableTraining.Tracking tracking = null;
+        if (track != null) {
+            Dataset probeSource = split.validation() != null ? split.validation() : test;
+            Dataset probeSet = probeSource.first(Math.min(trackExamples, probeSource.count()));
+            CurvatureTracker.Config c = new CurvatureTracker.Config(CurvatureTracker.Measure.parse(track), trackLanczosSteps, trackEpsilon,
+                    trackDirections, 0.05, trackTraceSamples, seed);
+            tracking = new ResumableTraining.Tracking(new CurvatureTracker(net, probeSet, c), parseEvery(trackEvery));
+            description.put("track", describeTracking(tracking, probeSet));
+        }
         refuseAnotherRun(out, description);
         RunFolder run = new RunFolder(out);
         run.writeText("model.json", Files.readString(model));
@@ -77,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.println("sgd     " + config.schedule().describe() + ", momentum " + momentum + ", weight decay " + weightDecay
                 + ", batch " + batch + ", seed " + seed);
         ResumableTraining.run(net, config, split.train(), split.validation(), test, backend, run, "model", System.out,
-                e -> ResumableTraining.copyLatest(run, e.epoch()));
+                e -> ResumableTraining.copyLatest(run, e.epoch()), tracking);
         System.out.println("wrote   " + out);
         return 0;
     }
@@ -96,6 +127,37 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " holds another training run (" + String.join("; ", differences)
                     + "); rerun with the same options to resume it, or choose another --out");
         }
+    }
+
+    /** {@code --track-every}: a positive step count, or {@code epoch} (0). */
+    static int parseEvery(String every) {
+        if (every.equals("epoch")) return 0;
+        try {
+            int n = Integer.parseInt(every);
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--track-every must be a number of steps ≥ 1 or 'epoch', got '" + every + "'");
+    }
+
+    /** The run description's {@code track} entry: what is measured, how, on which examples. */
+    public static Map<String, Object> describeTracking(ResumableTraining.Tracking t, Dataset probeSet) {
+        CurvatureTracker.Config c = t.tracker().config();
+        Map<String, Object> d = new LinkedHashMap<>();
+        List<String> measures = new ArrayList<>();
+        for (CurvatureTracker.Measure m : c.measures()) measures.add(m.option());
+        d.put("measures", measures);
+        d.put("every", t.everySteps() == 0 ? "epoch (its last step)" : t.everySteps() + " steps");
+        d.put("probe_set", probeSet.name() + ", first " + probeSet.count() + " examples, eval mode");
+        d.put("lanczos_steps", c.lanczosSteps());
+        d.put("sharpness_epsilon", c.epsilon());
+        d.put("sharpness_directions", c.directions());
+        d.put("trace_max_samples", c.traceMaxSamples());
+        d.put("trace_relative_error", c.traceRelativeError());
+        d.put("seed", c.seed());
+        d.put("stability_threshold", "2(1 + β)/η, the edge of stability of heavy-ball SGD on a quadratic (Sgd.stabilityThreshold)");
+        return d;
     }
 
     static String describeData(Dataset.TrainValidation split, Dataset test) {

@@ -6,6 +6,9 @@ import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.train.Trainer;
 import basin.engine.train.TrainingCheckpoint;
+import basin.engine.optim.Sgd;
+import basin.engine.train.CurvatureTracker;
+import basin.experiments.report.CurvatureLog;
 import basin.experiments.report.Progress;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.TrainingLog;
@@ -66,16 +69,40 @@ public final class ResumableTraining {
     public static TrainingLog run(Sequential model, Trainer.Config config, Dataset train, Dataset validation, Dataset test,
                                   Backend backend, RunFolder folder, String name, PrintStream console,
                                   Consumer<Trainer.EpochLog> afterEpoch) throws IOException {
+        return run(model, config, train, validation, test, backend, folder, name, console, afterEpoch, null);
+    }
+
+    /**
+     * Curvature tracked during training: {@code tracker} measures every {@code everySteps} SGD steps
+     * (0: at the last step of every epoch, the θ of the epoch's checkpoint), into
+     * {@code curvature.csv} and {@code curvature.json}, rewritten with each epoch's files.
+     */
+    public record Tracking(CurvatureTracker tracker, int everySteps) {
+        public Tracking {
+            if (everySteps < 0) throw new IllegalArgumentException("--track-every must be ≥ 1 steps or 'epoch', got " + everySteps);
+        }
+    }
+
+    /** As above, with curvature tracked when {@code tracking} is not null. */
+    public static TrainingLog run(Sequential model, Trainer.Config config, Dataset train, Dataset validation, Dataset test,
+                                  Backend backend, RunFolder folder, String name, PrintStream console,
+                                  Consumer<Trainer.EpochLog> afterEpoch, Tracking tracking) throws IOException {
         Path stateFile = folder.resolve(STATE_FILE);
         ParamVector theta;
         Trainer.State resume = null;
         TrainingLog log = new TrainingLog();
+        CurvatureLog curvature = new CurvatureLog();
         if (Files.exists(stateFile)) {
             resume = TrainingCheckpoint.load(stateFile, model, backend);
             int done = resume.epochsDone();
             theta = ModelWeights.load(checkpoint(folder.path(), done), model, backend);
             for (Trainer.EpochLog e : TrainingLog.read(folder.resolve("log.json")).epochs()) {
                 if (e.epoch() <= done) log.add(e);
+            }
+            if (tracking != null && Files.exists(folder.resolve("curvature.json"))) {
+                for (CurvatureTracker.Point p : CurvatureLog.read(folder.resolve("curvature.json")).points()) {
+                    if (p.epoch() <= done) curvature.add(p);
+                }
             }
             console.println("  " + name + ": resuming after epoch " + done + " of " + config.epochs());
             if (done >= config.epochs()) return log;
@@ -87,9 +114,20 @@ public final class ResumableTraining {
             private Progress bar;
 
             @Override
-            public void onStep(int epoch, int step, int steps, double loss) {
+            public void onStep(int epoch, int step, int steps, double loss, ParamVector theta) {
                 if (bar == null) bar = Progress.start(name + " epoch " + epoch, steps);
                 bar.stepTo(step, "loss %.4f", loss);
+                if (tracking == null) return;
+                long global = (long) (epoch - 1) * steps + step;
+                boolean due = tracking.everySteps() == 0 ? step == steps : global % tracking.everySteps() == 0;
+                if (!due) return;
+                double lr = config.schedule().rate(epoch - 1);
+                double threshold = config.momentum() < 1 ? Sgd.stabilityThreshold(lr, config.momentum()) : Double.NaN;
+                CurvatureTracker.Point p = tracking.tracker().measure(theta, global, epoch, step, lr, threshold);
+                curvature.add(p);
+                if (tracking.everySteps() != 0) {
+                    console.printf(java.util.Locale.ROOT, "  %s step %d: λmax %.4g (2(1+β)/η = %.4g)%n", name, global, p.lambdaMax(), threshold);
+                }
             }
 
             @Override
@@ -98,10 +136,19 @@ public final class ResumableTraining {
                 bar = null;
                 log.add(e);
                 console.println("  " + TrainingLog.tableRow(e));
+                if (tracking != null && !curvature.points().isEmpty()) {
+                    CurvatureTracker.Point p = curvature.points().get(curvature.points().size() - 1);
+                    console.printf(java.util.Locale.ROOT, "  %s curvature at step %d: λmax %s, S_ε max %s mean %s, tr H %s; threshold 2(1+β)/η = %.4g%n",
+                            name, p.step(), g(p.lambdaMax()), g(p.sharpnessMax()), g(p.sharpnessMean()), g(p.trace()), p.threshold());
+                }
                 try {
                     ModelWeights.save(checkpoint(folder.path(), e.epoch()), model, theta, Map.of("epoch", String.valueOf(e.epoch()), "model", name));
                     folder.writeText("log.csv", log.csv());
                     folder.writeJson("log.json", log.json());
+                    if (tracking != null) {
+                        folder.writeText("curvature.csv", curvature.csv());
+                        folder.writeJson("curvature.json", curvature.json());
+                    }
                     TrainingCheckpoint.save(stateFile, model, state, Map.of("model", name));
                 } catch (IOException ex) {
                     throw new UncheckedIOException(ex.getMessage(), ex);
@@ -114,6 +161,10 @@ public final class ResumableTraining {
         };
         new Trainer(model, config).train(theta, train, validation, test, listener, resume);
         return log;
+    }
+
+    private static String g(double v) {
+        return Double.isNaN(v) ? "–" : String.format(java.util.Locale.ROOT, "%.4g", v);
     }
 
     /** Thrown by the test hook: the run stops as if killed right after a checkpoint. */
