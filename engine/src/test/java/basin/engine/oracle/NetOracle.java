@@ -194,6 +194,38 @@ public final class NetOracle {
         return hv;
     }
 
+    /**
+     * J = ∂z/∂θ, the Jacobian of the logits [N·C rows, p columns], row n·C + c for example n's logit
+     * c, by central differences (z(θ + heᵢ) − z(θ − heᵢ)) / 2h with θ's activation pattern frozen:
+     * truncation O(h²), rounding O(ε·|z|/h).
+     */
+    public double[][] jacobian(double[] theta, double h) {
+        prepare(theta);
+        int rows = logitsFrozen(theta).length;
+        double[][] j = new double[rows][theta.length];
+        double[] t = theta.clone();
+        for (int i = 0; i < theta.length; i++) {
+            t[i] = theta[i] + h;
+            double[] plus = logitsFrozen(t);
+            t[i] = theta[i] - h;
+            double[] minus = logitsFrozen(t);
+            t[i] = theta[i];
+            for (int r = 0; r < rows; r++) j[r][i] = (plus[r] - minus[r]) / (2 * h);
+        }
+        return j;
+    }
+
+    /** The labels y_n the loss is taken against. */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    private double[] logitsFrozen(double[] theta) {
+        pattern.frozen = true;
+        pattern.next = 0;
+        return run(theta).v();
+    }
+
     /** ⟨u, ∇L⟩ = (L(θ+hu) − L(θ−hu)) / 2h, pattern frozen. */
     public double directionalDerivative(double[] theta, double[] u, double h) {
         prepare(theta);

@@ -2,17 +2,24 @@ package basin.experiments.cli;
 
 import basin.engine.data.Dataset;
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Batch;
 import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.probe.curvature.EffectiveRank;
-import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.curvature.BlockOperator;
+import basin.engine.probe.curvature.Curvature;
+import basin.engine.probe.curvature.CurvatureOperator;
+import basin.engine.probe.curvature.HutchPlusPlus;
+import basin.engine.probe.curvature.HutchinsonDiagonal;
 import basin.engine.probe.curvature.HutchinsonTrace;
+import basin.engine.probe.curvature.PerLayerCurvature;
 import basin.engine.probe.curvature.Lanczos;
 import basin.engine.probe.curvature.PowerIteration;
 import basin.engine.probe.curvature.SpectralDensity;
 import basin.engine.probe.landscape.RunningStatistics;
+import basin.engine.train.DeviceBatches;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
@@ -34,10 +41,11 @@ import java.util.concurrent.Callable;
  * {@code basin probe hessian}: the curvature of the mean loss over a dataset split at saved weights:
  * top and most negative eigenvalues by Lanczos, optionally λmax by power iteration, the trace by
  * Hutchinson, the spectral density by stochastic Lanczos quadrature, and the effective rank from the
- * SLQ spectrum. Every random draw comes from {@code --seed}.
+ * SLQ spectrum. Every random draw comes from {@code --seed}. {@code --operator} points every probe at
+ * another curvature matrix instead (generalised Gauss–Newton, Fisher, Monte-Carlo or empirical Fisher).
  */
 @Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Eigenvalues, trace, spectral density and effective rank of the loss Hessian over a dataset.")
+        description = "Eigenvalues, trace, spectral density and effective rank of the loss Hessian (or --operator) over a dataset.")
 public final class HessianCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "Model spec (JSON).")
@@ -73,6 +81,24 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--trace-samples", defaultValue = "200", description = "Most Hutchinson samples, one HVP each (default: ${DEFAULT-VALUE}).")
     int traceSamples;
 
+    @Option(names = "--trace-estimator", defaultValue = "hutchinson",
+            description = "hutchinson (the default; stops at --trace-error) or hutchpp (Hutch++, Meyer et al. 2021: exactly --trace-samples products, "
+                    + "a third sketching the top of the spectrum).")
+    String traceEstimator;
+
+    @Option(names = "--diagonal", description = "Estimate diag(A) (Bekas et al. 2007) and write it to FILE.safetensors under the parameters' names and shapes.")
+    Path diagonal;
+
+    @Option(names = "--diagonal-samples", defaultValue = "100", description = "Rademacher samples of the diagonal estimator, one product each (default: ${DEFAULT-VALUE}).")
+    int diagonalSamples;
+
+    @Option(names = "--params", description = "Restrict the operator to the diagonal block of these parameters: comma-separated globs "
+            + "over state_dict names, e.g. '1.*' or '*.weight'.")
+    String params;
+
+    @Option(names = "--per-layer", description = "Also, for every parameter tensor's diagonal block: λmax (Lanczos) and the trace (Hutchinson) with its error.")
+    boolean perLayer;
+
     @Option(names = "--density", description = "Estimate the spectral density by stochastic Lanczos quadrature.")
     boolean density;
 
@@ -103,6 +129,9 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     CurvatureModeOption curvatureMode;
 
+    @Mixin
+    OperatorOptions operator;
+
     private String runningStatistics;           // what the eval-mode loss reads besides θ, for the outputs
 
     @Override
@@ -112,7 +141,10 @@ public final class HessianCommand implements Callable<Integer> {
         Sequential net = ModelSpec.read(model);
         ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
-        HessianOperator h = HessianOperator.over(new Objective(net, curvatureMode.mode()), theta, d, batch);
+        if (d.count() == 0) throw new IllegalArgumentException("probe hessian: dataset " + d.name() + " has no examples");
+        List<Batch> batches = new DeviceBatches(backend, d, batch).resident();       // on the device: every product sweeps them again
+        CurvatureOperator h = operator.over(new Objective(net, curvatureMode.mode()), theta, batches, seed);
+        if (params != null) h = new BlockOperator(h, BlockOperator.select(h.layout(), params));
         runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
@@ -123,6 +155,8 @@ public final class HessianCommand implements Callable<Integer> {
                     d.name(), h.examples(), h.batchCount(), batch);
             out.printf(Locale.ROOT, "running statistics  %s%n", runningStatistics);
             out.printf(Locale.ROOT, "loss mode %s%n", curvatureMode.describe(batch));
+            out.printf(Locale.ROOT, "operator  %s%n", operator.describe());
+            if (h instanceof BlockOperator b) out.printf(Locale.ROOT, "block     %s (%d of %d parameters)%n", b.names(), b.dim(), theta.dim());
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
@@ -134,10 +168,12 @@ public final class HessianCommand implements Callable<Integer> {
             if (explainTo != null) explainTo.section("power iteration (Rayleigh quotient vᵀHv per step)");
             powerResult = PowerIteration.run(h, 1000, powerTol, rng, explainTo);
         }
-        HutchinsonTrace.Result traceResult = null;
-        if (trace) {
+        TraceEstimate traceResult = null;
+        if (trace && traceEstimator.equals("hutchpp")) {
+            traceResult = TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
+        } else if (trace) {
             if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
-            traceResult = HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo);
+            traceResult = TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo));
         }
         SpectralDensity.Result spectrum;
         double sigmaOrAuto = sigma != null ? sigma : Double.NaN;
@@ -154,15 +190,32 @@ public final class HessianCommand implements Callable<Integer> {
             int pair = lanczos.steps() - 1 - i;                                    // Ritz pairs come largest first
             negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
         }
+        HutchinsonDiagonal.Result diagonalResult = diagonal != null ? HutchinsonDiagonal.estimate(h, diagonalSamples, rng) : null;
+        PerLayerCurvature.Result layers = perLayer ? PerLayerCurvature.run(h, m, traceError, traceSamples, rng) : null;
         double effectiveRank = EffectiveRank.ofDensity(spectrum);
         String rankSource = "SLQ spectrum, " + spectrum.starts().size() + " start" + (spectrum.starts().size() > 1 ? "s" : "") + " × " + m + " steps";
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
+        if (diagonalResult != null) {
+            ModelWeights.save(diagonal, diagonalResult.diagonal(), Map.of("basin", "diagonal", "operator", operator.describe(),
+                    "samples", Integer.toString(diagonalSamples), "estimator", "Bekas, Kokiopoulou & Saad 2007, Rademacher"));
+        }
 
         if (json) {
-            out.println(RunFolder.JSON.writeValueAsString(jsonReport(d, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds)));
+            Map<String, Object> o = jsonReport(d, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
+            if (diagonalResult != null) {
+                o.put("diagonal_file", diagonal.toString());
+                o.put("diagonal_samples", diagonalSamples);
+                o.put("diagonal_trace", diagonalResult.trace());
+            }
+            if (layers != null) PerLayerTable.putJson(o, layers);
+            out.println(RunFolder.JSON.writeValueAsString(o));
         } else {
             printReport(out, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
+            if (diagonalResult != null) {
+                out.printf(Locale.ROOT, "diagonal         written to %s (%d Rademacher samples; its sum %.8g)%n", diagonal, diagonalSamples, diagonalResult.trace());
+            }
+            if (layers != null) PerLayerTable.print(out, layers);
         }
         return 0;
     }
@@ -176,11 +229,16 @@ public final class HessianCommand implements Callable<Integer> {
         if (densityStarts < 1) throw new IllegalArgumentException("--density-starts must be ≥ 1, got " + densityStarts);
         if (sigma != null && !(sigma > 0)) throw new IllegalArgumentException("--sigma must be positive, got " + sigma);
         if (grid < 2) throw new IllegalArgumentException("--grid must be ≥ 2, got " + grid);
+        if (!traceEstimator.equals("hutchinson") && !traceEstimator.equals("hutchpp")) {
+            throw new IllegalArgumentException("--trace-estimator must be hutchinson or hutchpp, got '" + traceEstimator + "'");
+        }
+        if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
+        if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
     }
 
-    private Map<String, Object> jsonReport(Dataset d, HessianOperator h, Lanczos.Result lanczos, double[] residuals, double[] negativeResiduals,
+    private Map<String, Object> jsonReport(Dataset d, CurvatureOperator h, Lanczos.Result lanczos, double[] residuals, double[] negativeResiduals,
                                            PowerIteration.Result powerResult,
-                                           HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
+                                           TraceEstimate traceResult, SpectralDensity.Result spectrum,
                                            double effectiveRank, String rankSource, double seconds) {
         Map<String, Object> o = new LinkedHashMap<>();
         double[] top = lanczos.topK(topK);
@@ -191,12 +249,22 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("most_negative_residuals", negativeResiduals);
         o.put("trace", traceResult != null ? traceResult.trace() : null);
         o.put("trace_stderr", traceResult != null ? traceResult.standardError() : null);
-        o.put("trace_samples", traceResult != null ? traceResult.count() : null);
+        o.put("trace_samples", traceResult != null ? traceResult.products() : null);
+        if (traceResult != null) {
+            o.put("trace_estimator", traceResult.estimator());
+            if (traceResult.rank() != null) {
+                o.put("trace_low_rank", traceResult.lowRankTrace());
+                o.put("trace_sketch_rank", traceResult.rank());
+            }
+        }
         o.put("effective_rank", effectiveRank);
         o.put("effective_rank_spectrum", rankSource);
         o.put("running_statistics", runningStatistics);
         o.put("mode", curvatureMode.describe(batch));
-        o.put("hvp_count", h.hvpCount());
+        o.put("operator", h.curvature().label());
+        o.put("operator_description", operator.describe());
+        if (h.curvature() == Curvature.FISHER_MC) o.put("fisher_samples", operator.fisherSamples);
+        o.put("hvp_count", h.productCount());
         o.put("seconds", seconds);
         if (powerResult != null) {
             o.put("lambda_max_power", powerResult.lambda());
@@ -207,6 +275,7 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("lanczos_steps", lanczos.steps());
         o.put("invariant_subspace", lanczos.invariantSubspace());
         o.put("parameters", h.dim());
+        if (h instanceof BlockOperator b) o.put("params", b.names());
         o.put("examples", h.examples());
         o.put("dataset", d.name());
         o.put("split", data.split);
@@ -223,9 +292,9 @@ public final class HessianCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printReport(PrintStream out, HessianOperator h, Lanczos.Result lanczos, double[] residual, double[] negativeResidual,
+    private void printReport(PrintStream out, CurvatureOperator h, Lanczos.Result lanczos, double[] residual, double[] negativeResidual,
                              PowerIteration.Result powerResult,
-                             HutchinsonTrace.Result traceResult, SpectralDensity.Result spectrum,
+                             TraceEstimate traceResult, SpectralDensity.Result spectrum,
                              double effectiveRank, String rankSource, double seconds) {
         double[] top = lanczos.topK(topK), bottom = lanczos.mostNegative(topK);
         out.printf(Locale.ROOT, "%nLanczos   %d steps%s, %d parameters%n", lanczos.steps(),
@@ -241,15 +310,21 @@ public final class HessianCommand implements Callable<Integer> {
                     powerResult.converged() ? "converged" : "NOT converged", powerTol, powerResult.residual());
         }
         if (traceResult != null) {
-            out.printf(Locale.ROOT, "trace            %.8g ± %.2g   (Hutchinson, %d Rademacher samples, %s)%n", traceResult.trace(),
-                    traceResult.standardError(), traceResult.count(),
-                    traceResult.converged() ? "reached " + traceError + " relative error" : "stopped at the sample limit");
+            if (traceResult.rank() != null) {
+                out.printf(Locale.ROOT, "trace            %.8g ± %.2g   (Hutch++, %d products: tr(QᵀAQ) = %.8g on a rank-%d sketch, the rest by Hutchinson)%n",
+                        traceResult.trace(), traceResult.standardError(), traceResult.products(), traceResult.lowRankTrace(), traceResult.rank());
+            } else {
+                out.printf(Locale.ROOT, "trace            %.8g ± %.2g   (Hutchinson, %d Rademacher samples, %s)%n", traceResult.trace(),
+                        traceResult.standardError(), traceResult.products(),
+                        traceResult.converged() ? "reached " + traceError + " relative error" : "stopped at the sample limit");
+            }
         } else {
             out.println("trace            not estimated (add --trace)");
         }
         out.printf(Locale.ROOT, "effective rank   %.6g   (exp of the entropy of |λ|/Σ|λ|, from the %s)%n", effectiveRank, rankSource);
         if (density) printDensity(out, spectrum);
-        out.printf(Locale.ROOT, "cost             %d HVPs over %d examples, %.2f s%n", h.hvpCount(), h.examples(), seconds);
+        out.printf(Locale.ROOT, "cost             %d products (%s) over %d examples, %.2f s%n", h.productCount(), h.curvature().label(),
+                h.examples(), seconds);
     }
 
     /** The density on 24 rows, bars on a log scale over six decades, since a Hessian's bulk dwarfs its outliers. */
@@ -272,7 +347,18 @@ public final class HessianCommand implements Callable<Integer> {
         double[] theta = lanczos.ritzValues();
         for (int i = 0; i < residuals.length; i++) {
             ModelWeights.save(ritzVectors.resolve("ritz-" + (i + 1) + ".safetensors"), lanczos.ritzVector(i),
-                    Map.of("basin", "ritz vector", "ritz_value", Double.toString(theta[i]), "residual", Double.toString(residuals[i])));
+                    Map.of("basin", "ritz vector", "operator", operator.curvature().label(), "ritz_value", Double.toString(theta[i]), "residual", Double.toString(residuals[i])));
+        }
+    }
+
+    /** Hutchinson's or Hutch++'s estimate, as the outputs report it; the low-rank part and the sketch's rank only for Hutch++. */
+    record TraceEstimate(String estimator, double trace, double standardError, int products, boolean converged, Double lowRankTrace, Integer rank) {
+        static TraceEstimate of(HutchinsonTrace.Result r) {
+            return new TraceEstimate("hutchinson", r.trace(), r.standardError(), r.count(), r.converged(), null, null);
+        }
+
+        static TraceEstimate of(HutchPlusPlus.Result r) {
+            return new TraceEstimate("hutchpp", r.trace(), r.standardError(), r.products(), true, r.lowRankTrace(), r.rank());
         }
     }
 

@@ -7,7 +7,8 @@ import basin.engine.nn.Objective;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
-import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.curvature.Curvature;
+import basin.engine.probe.curvature.CurvatureOperator;
 import basin.engine.train.DeviceBatches;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
@@ -20,11 +21,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code basin hvp}: H v for the Hessian of the mean cross-entropy over the first N examples of a
- * split, with v and Hv stored as safetensors under the model's parameter names.
+ * {@code basin hvp}: A v for a curvature matrix A of the mean cross-entropy over the first N examples of
+ * a split (the Hessian by default; {@code --operator} picks another), with v and Av stored as
+ * safetensors under the model's parameter names.
  */
 @Command(name = "hvp", mixinStandardHelpOptions = true,
-        description = "Hessian-vector product of the mean loss over the first N examples.")
+        description = "Hessian-vector (or GGN-, Fisher-vector) product of the mean loss over the first N examples.")
 public final class HvpCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "Model spec (JSON).")
@@ -51,6 +53,12 @@ public final class HvpCommand implements Callable<Integer> {
     @Mixin
     CurvatureModeOption curvatureMode;
 
+    @Mixin
+    OperatorOptions operator;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the labels --operator fisher-mc samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Override
     public Integer call() throws Exception {
         Backend backend = device.backend();
@@ -59,12 +67,13 @@ public final class HvpCommand implements Callable<Integer> {
         ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();
-        HessianOperator h = new HessianOperator(new Objective(net, curvatureMode.mode()), theta, batches);
+        CurvatureOperator h = operator.over(new Objective(net, curvatureMode.mode()), theta, batches, seed);
+        String a = h.curvature() == Curvature.HESSIAN ? "H" : h.curvature().label();
         ParamVector hv = h.apply(v);
         ModelWeights.save(out, hv, Map.of("basin", "hvp", "examples", String.valueOf(d.count()), "split", data.split,
-                "mode", curvatureMode.describe(batch)));
-        System.out.printf("wrote H·v over %d examples of %s %s to %s (‖v‖ = %.6g, ‖Hv‖ = %.6g, vᵀHv = %.6g)%n",
-                d.count(), d.name(), data.split, out, v.norm(), hv.norm(), v.dot(hv));
+                "mode", curvatureMode.describe(batch), "operator", operator.describe()));
+        System.out.printf("wrote %s·v over %d examples of %s %s to %s (operator %s; ‖v‖ = %.6g, ‖Av‖ = %.6g, vᵀAv = %.6g)%n",
+                a, d.count(), d.name(), data.split, out, operator.describe(), v.norm(), hv.norm(), v.dot(hv));
         return 0;
     }
 }
