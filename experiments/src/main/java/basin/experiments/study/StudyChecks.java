@@ -43,6 +43,8 @@ public final class StudyChecks {
         switch (study) {
             case TwoMinimaStudy.NAME -> checkTwoMinima(context, dir, epochs, lines);
             case MlpVsCnnStudy.NAME -> checkMlpVsCnn(context, dir, epochs, lines);
+            case NoiseRegimesStudy.NAME -> checkNoiseRegimes(context, dir, epochs, lines);
+            case FilterNormStudy.NAME -> checkFilterNorm(context, dir, epochs, lines);
             default -> throw new StudyException(dir + ": no checks for study '" + study + "'");
         }
         return lines;
@@ -118,6 +120,60 @@ public final class StudyChecks {
             require(close(l, ownLoss), sliceFile, "the slice at α = 0 has loss " + l + ", the model " + ownLoss);
             lines.add(String.format(Locale.ROOT, "ok  slice of %s at α = 0 %.6f = the model's loss %.6f", name, l, ownLoss));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkNoiseRegimes(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
+        Map<String, Object> track = (Map<String, Object>) context.config().get("track");
+        Dataset validation = context.data("check").validation();
+        Dataset trackSet = validation.first(Math.min(((Number) track.get("probe_examples")).intValue(), validation.count()));
+        Dataset sliceSet = TwoMinimaStudy.probeSet(context, "check");
+        for (String r : NoiseRegimesStudy.RUNS) {
+            StudyContext.Trained m = context.trained(dir, r, epochs);
+            checkSliceCentre(dir.resolve("slices/slice2d-" + r + ".json"), m, sliceSet, lines);
+            Path curvatureFile = StudyContext.modelFolder(dir, r).resolve("curvature.json");
+            List<basin.engine.train.CurvatureTracker.Point> points = basin.experiments.report.CurvatureLog.read(curvatureFile).points();
+            basin.engine.train.CurvatureTracker.Point last = points.get(points.size() - 1);
+            require(last.epoch() == epochs, curvatureFile, "the last measurement is of epoch " + last.epoch() + ", training ran " + epochs);
+            basin.engine.probe.curvature.HessianOperator h = new basin.engine.probe.curvature.HessianOperator(
+                    new basin.engine.nn.Objective(m.model(), basin.engine.nn.Mode.EVAL), m.theta(),
+                    new basin.engine.train.DeviceBatches(context.backend(), trackSet, 500).resident());
+            double fresh = basin.engine.probe.curvature.Lanczos.run(h, 40, new java.util.SplittableRandom(1), null).topK(1)[0];
+            // Two top Ritz values of one H from different starts: each within its residual of an eigenvalue.
+            double tolerance = 2 * last.lambdaResidual() + 1e-3 * Math.abs(fresh);
+            require(Math.abs(last.lambdaMax() - fresh) <= tolerance, curvatureFile, "λmax tracked at the last step " + last.lambdaMax()
+                    + " is not the λmax " + fresh + " of " + dir.relativize(m.weights()) + " on the same " + trackSet.count() + " examples");
+            lines.add(String.format(Locale.ROOT, "ok  %s: tracked λmax at the last step %.5g = λmax of its checkpoint %.5g (± %.1e)",
+                    r, last.lambdaMax(), fresh, tolerance));
+        }
+    }
+
+    private static void checkFilterNorm(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
+        StudyContext.Trained m = context.trained(dir, FilterNormStudy.MODEL, epochs);
+        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        double own = Evaluation.of(m.model(), m.theta(), examples, 500).loss();
+        for (String kind : FilterNormStudy.KINDS) {
+            checkSliceCentre(dir.resolve("slices/slice2d-" + kind + ".json"), m, examples, lines);
+            Path file = dir.resolve("slices/slice1d-" + kind + ".json");
+            JsonNode slice = RunFolder.JSON.readTree(file.toFile());
+            double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas"));
+            int at = TwoMinimaStudy.indexOf(alphas, 0);
+            require(alphas[at] == 0, file, "the slice has no α = 0");
+            double l = slice.get("losses").get(at).asDouble();
+            require(close(l, own), file, "the slice at α = 0 has loss " + l + ", the model " + own);
+            lines.add(String.format(Locale.ROOT, "ok  slice1d %s at α = 0 %.6f = the model's loss %.6f", kind, l, own));
+        }
+    }
+
+    /** A 2D slice's value at (0, 0) is the model's own loss on the slice's examples. */
+    static void checkSliceCentre(Path sliceFile, StudyContext.Trained m, Dataset examples, List<String> lines) throws IOException {
+        JsonNode slice = RunFolder.JSON.readTree(sliceFile.toFile());
+        double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas")), betas = TwoMinimaStudy.doubles(slice.get("betas"));
+        int i = TwoMinimaStudy.indexOf(alphas, 0), j = TwoMinimaStudy.indexOf(betas, 0);
+        require(alphas[i] == 0 && betas[j] == 0, sliceFile, "the grid has no centre (0, 0)");
+        double centre = TwoMinimaStudy.rows(slice.get("losses"))[i][j], own = Evaluation.of(m.model(), m.theta(), examples, 500).loss();
+        require(close(centre, own), sliceFile, "the slice's centre has loss " + centre + ", the model " + own + " on the same examples");
+        lines.add(String.format(Locale.ROOT, "ok  %s: slice centre %.6f = the model's loss %.6f", sliceFile.getFileName(), centre, own));
     }
 
     static boolean close(double a, double b) {

@@ -160,12 +160,26 @@ public final class StudyProbes {
      */
     public static Map<String, Object> slice1d(StudyContext context, RunFolder folder, String name, StudyContext.Trained m,
                                               DatasetLoss f, double[] alphas, long seed) {
-        ParamVector d = Directions.filterNormalised(Directions.gaussian(context.backend(), m.theta().layout(), new SplittableRandom(seed)),
-                m.theta(), Directions.OneDimensional.IGNORE);
+        return slice1d(context, folder, name, m, f, alphas, true, seed);
+    }
+
+    /**
+     * The same slice along a Gaussian direction that is filter-normalised or, with
+     * {@code filterNormalised} false, rescaled as a whole to the filter-normalised direction's length.
+     */
+    public static Map<String, Object> slice1d(StudyContext context, RunFolder folder, String name, StudyContext.Trained m,
+                                              DatasetLoss f, double[] alphas, boolean filterNormalised, long seed) {
+        ParamVector raw = Directions.gaussian(context.backend(), m.theta().layout(), new SplittableRandom(seed));
+        ParamVector d = Directions.filterNormalised(raw, m.theta(), Directions.OneDimensional.IGNORE);
+        if (!filterNormalised) {
+            raw.scal(d.norm() / raw.norm());
+            d = raw;
+        }
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("probe", "slice1d");
         grid.put("weights", m.weights().getFileName().toString());
         grid.put("alphas", alphas);
+        grid.put("filter_normalised", filterNormalised);
         grid.put("seed", seed);
         grid.put("examples", f.describe());
         Slice.Result r;
@@ -174,8 +188,54 @@ public final class StudyProbes {
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", m.name());
-        o.put("direction", "Gaussian, filter-normalised (" + Directions.OneDimensional.IGNORE.describe() + ")");
+        o.put("direction", filterNormalised ? "Gaussian, filter-normalised (" + Directions.OneDimensional.IGNORE.describe() + ")"
+                : "Gaussian, not normalised per filter: rescaled as a whole to the filter-normalised direction's length");
         o.put("direction_norm", d.norm());
+        o.put("theta_norm", m.theta().norm());
+        o.put("examples", f.describe());
+        o.put("running_statistics", f.runningStatistics().describe());
+        o.putAll(ProbeRecords.slice(r));
+        return o;
+    }
+
+    /**
+     * A 2D slice f(α, β) = L(θ + α d₁ + β d₂) around one model, d₁ and d₂ Gaussian, then either
+     * filter-normalised (d_i ← d_i/‖d_i‖·‖θ_i‖ per filter, biases and BatchNorm parameters not moved)
+     * or, with {@code filterNormalised} false, rescaled as whole vectors to the length of the
+     * filter-normalised ones, so that the two differ only in how that length is spread over the
+     * filters. Resumable through {@code NAME.jsonl}.
+     */
+    public static Map<String, Object> slice2d(StudyContext context, RunFolder folder, String name, StudyContext.Trained m, DatasetLoss f,
+                                              double[] alphas, double[] betas, boolean filterNormalised, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        ParamVector[] d = new ParamVector[2];
+        for (int k = 0; k < 2; k++) {
+            ParamVector raw = Directions.gaussian(context.backend(), m.theta().layout(), rng);
+            ParamVector normalised = Directions.filterNormalised(raw, m.theta(), Directions.OneDimensional.IGNORE);
+            if (filterNormalised) {
+                d[k] = normalised;
+            } else {
+                raw.scal(normalised.norm() / raw.norm());
+                d[k] = raw;
+            }
+        }
+        Map<String, Object> grid = new LinkedHashMap<>();
+        grid.put("probe", "slice2d");
+        grid.put("weights", m.weights().getFileName().toString());
+        grid.put("alphas", alphas);
+        grid.put("betas", betas);
+        grid.put("filter_normalised", filterNormalised);
+        grid.put("seed", seed);
+        grid.put("examples", f.describe());
+        Slice.Result r;
+        try (GridFile log = GridFile.open(folder.resolve(name + ".jsonl"), grid)) {
+            r = Slice.plane(f, m.theta(), d[0], d[1], alphas, betas, threads(context), log);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.name());
+        o.put("directions", filterNormalised ? "Gaussian, filter-normalised (biases and BatchNorm parameters not moved)"
+                : "Gaussian, not normalised per filter: each rescaled as a whole to the filter-normalised direction's length");
+        o.put("direction_norms", new double[] {d[0].norm(), d[1].norm()});
         o.put("theta_norm", m.theta().norm());
         o.put("examples", f.describe());
         o.put("running_statistics", f.runningStatistics().describe());

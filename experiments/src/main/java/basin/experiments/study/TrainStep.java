@@ -1,6 +1,9 @@
 package basin.experiments.study;
 
+import basin.engine.data.Dataset;
+import basin.engine.nn.Sequential;
 import basin.engine.nn.spec.ModelSpec;
+import basin.engine.train.CurvatureTracker;
 import basin.engine.optim.LearningRateSchedule;
 import basin.engine.train.DivergenceException;
 import basin.engine.train.Trainer;
@@ -9,6 +12,7 @@ import basin.experiments.report.RunFolder;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The step that trains one model of a study into {@code models/NAME/}, resumably, by
@@ -45,20 +49,54 @@ public final class TrainStep {
         }
     }
 
-    /** The step {@code train-NAME}. */
-    public static Step of(StudyContext context, Plan plan) {
-        String step = "train-" + plan.name();
-        return new Step(step, "train " + plan.name() + ": " + ModelSpec.parse(plan.spec()) + ", " + plan.epochs() + " epochs",
-                run -> train(context, plan, step, run));
+    /**
+     * Curvature tracked at the last step of every epoch on the first {@code examples} validation
+     * examples: the measures and their sizes, as the configuration states them.
+     */
+    public record Track(Set<CurvatureTracker.Measure> measures, int examples, int lanczosSteps, double epsilon, int directions,
+                        int traceSamples, long seed) {
+
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("measures", measures.stream().map(CurvatureTracker.Measure::option).toList());
+            m.put("every", "epoch (its last step, the θ of the epoch's checkpoint)");
+            m.put("probe_examples", examples);
+            m.put("probe_set", "the first probe_examples examples of the validation split, eval mode");
+            m.put("lambda_max", "top Ritz value of " + lanczosSteps + " Lanczos steps, with its residual");
+            m.put("sharpness_epsilon", epsilon);
+            m.put("sharpness_directions", directions);
+            m.put("trace_max_samples", traceSamples);
+            m.put("seed", seed);
+            return m;
+        }
     }
 
-    private static void train(StudyContext context, Plan plan, String step, StudyRun run) throws IOException {
+    /** The step {@code train-NAME}. */
+    public static Step of(StudyContext context, Plan plan) {
+        return of(context, plan, null);
+    }
+
+    /** The step {@code train-NAME}, with curvature tracked during training when {@code track} is not null. */
+    public static Step of(StudyContext context, Plan plan, Track track) {
+        String step = "train-" + plan.name();
+        return new Step(step, "train " + plan.name() + ": " + ModelSpec.parse(plan.spec()) + ", " + plan.epochs() + " epochs"
+                + (track == null ? "" : ", curvature tracked every epoch"), run -> train(context, plan, track, step, run));
+    }
+
+    private static void train(StudyContext context, Plan plan, Track track, String step, StudyRun run) throws IOException {
         StudyData.Splits data = context.data(step);
         RunFolder folder = new RunFolder(StudyContext.modelFolder(run.path(), plan.name()));
         folder.writeText("model.json", plan.spec());
+        Sequential model = ModelSpec.parse(plan.spec());
+        ResumableTraining.Tracking tracking = null;
+        if (track != null) {
+            Dataset probe = data.validation().first(Math.min(track.examples(), data.validation().count()));
+            tracking = new ResumableTraining.Tracking(new CurvatureTracker(model, probe, new CurvatureTracker.Config(track.measures(),
+                    track.lanczosSteps(), track.epsilon(), track.directions(), 0.05, track.traceSamples(), track.seed())), 0);
+        }
         try {
-            ResumableTraining.run(ModelSpec.parse(plan.spec()), plan.trainerConfig(), data.train(), data.validation(), data.test(),
-                    context.backend(), folder, plan.name(), context.console(), null);
+            ResumableTraining.run(model, plan.trainerConfig(), data.train(), data.validation(), data.test(),
+                    context.backend(), folder, plan.name(), context.console(), null, tracking);
         } catch (DivergenceException e) {
             throw new StudyException("study " + context.study() + ", step " + step + ": model " + plan.name()
                     + " diverged at epoch " + e.epoch() + ", step " + e.step() + " (" + e.getMessage() + "); "
