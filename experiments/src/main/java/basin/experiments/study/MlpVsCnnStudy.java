@@ -48,7 +48,7 @@ public final class MlpVsCnnStudy implements Study {
 
     @Override
     public String duration() {
-        return "--quick ≈ 2 min, full ≈ 25 min (2-core CPU)";
+        return "--quick 65 s, full 40 min (2-core CPU shared with other jobs, measured)";
     }
 
     @Override

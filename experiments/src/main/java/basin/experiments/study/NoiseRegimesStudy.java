@@ -51,7 +51,7 @@ public final class NoiseRegimesStudy implements Study {
 
     @Override
     public String duration() {
-        return "--quick ≈ 2 min, full ≈ 40 min (2-core CPU)";
+        return "--quick about 3 min; full not yet measured (2-core CPU)";
     }
 
     @Override
