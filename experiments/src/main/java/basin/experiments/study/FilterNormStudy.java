@@ -62,7 +62,7 @@ public final class FilterNormStudy implements Study {
         c.put("quick", q);
         c.put("data", StudyData.describe(dataset, o.data(), StudyData.normalisation(o.normalisation(), "unit"), trainLimit,
                 q ? 1000 : 5000, q ? 500 : null, o.seed()));
-        c.put("models", Map.of(MODEL, plan(epochs).describe()));
+        c.put("models", Map.of(MODEL, plan(epochs, o.seed()).describe()));
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("probe_examples", q ? 300 : 1000);
         p.put("probe_set", "the first probe_examples examples of the validation split");
@@ -82,8 +82,8 @@ public final class FilterNormStudy implements Study {
         return c;
     }
 
-    static TrainStep.Plan plan(int epochs) {
-        return new TrainStep.Plan(MODEL, StudyModels.noiseRegimesCnn(), epochs, 128, 0.01, "constant", 0.9, 0, 0);
+    static TrainStep.Plan plan(int epochs, long seed) {
+        return new TrainStep.Plan(MODEL, StudyModels.noiseRegimesCnn(), epochs, 128, 0.01, "constant", 0.9, 0, seed);
     }
 
     @Override
@@ -91,7 +91,7 @@ public final class FilterNormStudy implements Study {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
         int epochs = TwoMinimaStudy.epochs(config);
         List<Step> steps = new ArrayList<>();
-        steps.add(TrainStep.of(context, plan(epochs)));
+        steps.add(TrainStep.of(context, plan(epochs, options.seed())));
         steps.add(new Step("slice1d", "1D slices along a filter-normalised and a plain random direction", run -> slices(context, run, epochs, false)));
         steps.add(new Step("slice2d", "2D slices along filter-normalised and plain random directions", run -> slices(context, run, epochs, true)));
         steps.add(new Step("tables", "what the normalisation changes", run -> StudyReport.write(new RunFolder(run.path().resolve("tables")), "slices", table(run.path()))));

@@ -64,7 +64,7 @@ public final class MlpVsCnnStudy implements Study {
         c.put("data", StudyData.describe(dataset, o.data(), StudyData.normalisation(o.normalisation(), "unit"), trainLimit,
                 q ? 1000 : 5000, q ? 2000 : null, o.seed()));
         Map<String, Object> models = new LinkedHashMap<>();
-        for (String m : MODELS) models.put(m, plan(m, epochs).describe());
+        for (String m : MODELS) models.put(m, plan(m, epochs, o.seed()).describe());
         c.put("models", models);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("noise_examples", q ? 500 : 2000);
@@ -91,9 +91,10 @@ public final class MlpVsCnnStudy implements Study {
         return c;
     }
 
-    static TrainStep.Plan plan(String m, int epochs) {
+    /** Model m's training; its protocol seed (A: 0, B: 1) plus the run's {@code --seed}. */
+    static TrainStep.Plan plan(String m, int epochs, long seed) {
         String spec = m.equals("A") ? ModelSpec.mlp(new int[] {1, 28, 28}, 256, 128, 10) : StudyModels.mlpVsCnnCnn();
-        return new TrainStep.Plan(m, spec, epochs, 128, 0.01, "constant", 0.9, 0, m.equals("A") ? 0 : 1);
+        return new TrainStep.Plan(m, spec, epochs, 128, 0.01, "constant", 0.9, 0, (m.equals("A") ? 0 : 1) + seed);
     }
 
     @Override
@@ -101,7 +102,7 @@ public final class MlpVsCnnStudy implements Study {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
         int epochs = TwoMinimaStudy.epochs(config);
         List<Step> steps = new ArrayList<>();
-        for (String m : MODELS) steps.add(TrainStep.of(context, plan(m, epochs)));
+        for (String m : MODELS) steps.add(TrainStep.of(context, plan(m, epochs, options.seed())));
         steps.add(new Step("weight-noise", "validation accuracy under θ + σξ for both models", run -> weightNoise(context, run, epochs)));
         steps.add(new Step("slice1d", "1D loss slice along a random direction for both models", run -> slices(context, run, epochs)));
         steps.add(new Step("tables", "Tables 1-5 beside the report's", run -> tables(run)));

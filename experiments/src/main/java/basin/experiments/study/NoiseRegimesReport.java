@@ -43,7 +43,7 @@ final class NoiseRegimesReport {
             Trainer.EpochLog e = log.get(log.size() - 1);
             List<CurvatureTracker.Point> c = curvature(run, r);
             CurvatureTracker.Point p = c.get(c.size() - 1);
-            TrainStep.Plan plan = NoiseRegimesStudy.plan(r, log.size());
+            TrainStep.Plan plan = NoiseRegimesStudy.plan(r, log.size(), 0);
             JsonNode spectrum = json(run, "probes/spectrum-" + r + ".json");
             String finding = switch (r) {
                 case "cnn-low-noise" -> "λmax > 100 from mid-training";

@@ -67,7 +67,7 @@ public final class NoiseRegimesStudy implements Study {
         c.put("data", StudyData.describe(dataset, o.data(), StudyData.normalisation(o.normalisation(), "unit"), trainLimit,
                 q ? 1000 : 5000, q ? 500 : null, o.seed()));
         Map<String, Object> models = new LinkedHashMap<>();
-        for (String r : RUNS) models.put(r, plan(r, epochs).describe());
+        for (String r : RUNS) models.put(r, plan(r, epochs, o.seed()).describe());
         c.put("models", models);
         c.put("track", track(q, o.seed()).describe());
         Map<String, Object> p = new LinkedHashMap<>();
@@ -95,10 +95,11 @@ public final class NoiseRegimesStudy implements Study {
         return c;
     }
 
-    static TrainStep.Plan plan(String run, int epochs) {
+    /** A run's training; its protocol seed (MLP 0, CNN 1) plus the run's {@code --seed}. */
+    static TrainStep.Plan plan(String run, int epochs, long seed) {
         boolean cnn = run.startsWith("cnn"), high = run.endsWith("high-noise");
         String spec = cnn ? StudyModels.noiseRegimesCnn() : ModelSpec.mlp(new int[] {1, 28, 28}, 256, 128, 10);
-        return new TrainStep.Plan(run, spec, epochs, high ? 64 : 2048, high ? 0.05 : 0.01, "cosine", 0.9, 0, cnn ? 1 : 0);
+        return new TrainStep.Plan(run, spec, epochs, high ? 64 : 2048, high ? 0.05 : 0.01, "cosine", 0.9, 0, (cnn ? 1 : 0) + seed);
     }
 
     static TrainStep.Track track(boolean quick, long seed) {
@@ -112,7 +113,7 @@ public final class NoiseRegimesStudy implements Study {
         int epochs = TwoMinimaStudy.epochs(config);
         List<Step> steps = new ArrayList<>();
         TrainStep.Track track = track(options.quick(), options.seed());
-        for (String r : RUNS) steps.add(TrainStep.of(context, plan(r, epochs), track));
+        for (String r : RUNS) steps.add(TrainStep.of(context, plan(r, epochs, options.seed()), track));
         steps.add(new Step("effective-rank", "the SLQ spectral density and effective rank of each final Hessian", run -> spectra(context, run, epochs)));
         steps.add(new Step("slice2d", "a 2D slice around each final model", run -> slices(context, run, epochs)));
         steps.add(new Step("tables", "the final summary beside the report's finding", run -> NoiseRegimesReport.tables(run)));

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param data          the folder holding the dataset's files, or null to let the resolver look
  * @param device        auto, cpu or cuda
  * @param epochs        epochs per model, or null for the study's (or quick) default
- * @param seed          the seed of the data split and the probes' random draws
+ * @param seed          added to each model's protocol seed (initialisation, data order); also the seed
+ *                      of the validation split and the probes' random draws
  * @param normalisation {@code unit} (pixels in [0, 1]) or {@code standard} ((x − mean)/std), null for the study's default
  * @param trainLimit    use only the first N training examples (null: all, or the quick subset)
  */
@@ -32,6 +33,10 @@ public record StudyOptions(boolean quick, String dataset, Path data, String devi
 
     public StudyOptions withEpochs(Integer e) {
         return new StudyOptions(quick, dataset, data, device, e, seed, normalisation, trainLimit);
+    }
+
+    public StudyOptions withSeed(long s) {
+        return new StudyOptions(quick, dataset, data, device, epochs, s, normalisation, trainLimit);
     }
 
     public StudyOptions withTrainLimit(Integer n) {

@@ -64,7 +64,7 @@ public final class TwoMinimaStudy implements Study {
         c.put("quick", q);
         c.put("data", StudyData.describe(dataset, o.data(), normalisation, o.trainLimit(), q ? 1000 : 5000, q ? 1000 : null, o.seed()));
         Map<String, Object> models = new LinkedHashMap<>();
-        for (int k = 0; k < MODELS.size(); k++) models.put(MODELS.get(k), plan(MODELS.get(k), MODEL_SEEDS[k], epochs).describe());
+        for (int k = 0; k < MODELS.size(); k++) models.put(MODELS.get(k), plan(MODELS.get(k), MODEL_SEEDS[k] + o.seed(), epochs).describe());
         c.put("models", models);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("probe_examples", q ? 500 : 1000);
@@ -149,7 +149,7 @@ public final class TwoMinimaStudy implements Study {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
         int epochs = epochs(config);
         List<Step> steps = new ArrayList<>();
-        for (int k = 0; k < MODELS.size(); k++) steps.add(TrainStep.of(context, plan(MODELS.get(k), MODEL_SEEDS[k], epochs)));
+        for (int k = 0; k < MODELS.size(); k++) steps.add(TrainStep.of(context, plan(MODELS.get(k), MODEL_SEEDS[k] + options.seed(), epochs)));
         for (String m : MODELS) {
             steps.add(new Step("probe-" + m, "λmax, flatness, noise scale and accuracy of " + m, run -> probe(context, run, m, epochs)));
         }
