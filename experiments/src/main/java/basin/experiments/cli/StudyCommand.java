@@ -6,6 +6,7 @@ import basin.experiments.study.Study;
 import basin.experiments.study.StudyChecks;
 import basin.experiments.study.StudyOptions;
 import basin.experiments.study.StudyRun;
+import basin.experiments.study.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,8 +50,11 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs per model (default: the study's).")
     Integer epochs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the validation split and the probes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", description = "Added to each model's seed; also seeds the validation split and the probes (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--seeds", split = ",", description = "A sweep: one run per seed in RUN_DIR/seed-S, then correlations across them.")
+    List<Long> seeds;
 
     @Option(names = "--normalisation", description = "unit (pixels in [0, 1]) or standard ((x − mean)/std); default: the study's.")
     String normalisation;
@@ -80,7 +84,13 @@ public final class StudyCommand implements Callable<Integer> {
         }
         Study study = Studies.named(name);
         StudyOptions options = new StudyOptions(quick, dataset, data, device, epochs, seed, normalisation, trainLimit);
-        Path dir = out != null ? out : Path.of("runs", name + (quick ? "-quick" : ""));
+        Path dir = out != null ? out : Path.of("runs", name + (quick ? "-quick" : "") + (seeds != null ? "-sweep" : ""));
+        if (seeds != null) {
+            System.out.println("sweep   " + name + (quick ? " (quick)" : "") + " over seeds " + seeds + ": " + study.summary());
+            Sweep.run(study, options, seeds, dir, System.out);
+            System.out.println("done    " + dir.resolve("report.html") + ", " + dir.resolve("tables/correlations.md"));
+            return 0;
+        }
         Map<String, Object> config = study.configuration(options);
         System.out.println("study   " + name + (quick ? " (quick)" : "") + ": " + study.summary());
         System.out.println("run     " + dir);
