@@ -2,6 +2,7 @@ package basin.engine.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -39,15 +40,64 @@ final class DataFiles {
         }
     }
 
-    /** The file's content, decompressed when it is gzip. */
+    /**
+     * The file's content, decompressed when it is gzip. Every error of the gzip stream, wherever
+     * the caller reads (a header, a skip, the data, the end), comes out as a
+     * {@link MalformedDataException} naming the file: {@link GZIPInputStream} throws
+     * {@link ZipException}, {@link EOFException} or a bare {@link IOException} ("Corrupt GZIP
+     * trailer"), none of which says which file.
+     */
     static InputStream open(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         if (!isGzip(file)) return raw;
         try {
-            return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+            return new NamedErrors(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16), file);
         } catch (IOException e) {
             raw.close();
             throw new MalformedDataException(file, "starts like gzip (1f 8b) but its gzip header is damaged", e);
+        }
+    }
+
+    /** A decompressing stream whose read errors become {@link MalformedDataException}s naming the file. */
+    private static final class NamedErrors extends FilterInputStream {
+        private final Path file;
+
+        NamedErrors(InputStream in, Path file) {
+            super(in);
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (MalformedDataException e) {
+                throw e;
+            } catch (IOException e) {
+                throw damaged(file, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (MalformedDataException e) {
+                throw e;
+            } catch (IOException e) {
+                throw damaged(file, e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (MalformedDataException e) {
+                throw e;
+            } catch (IOException e) {
+                throw damaged(file, e);
+            }
         }
     }
 
@@ -135,7 +185,7 @@ final class DataFiles {
         return new MalformedDataException(file, "ends after " + got + " of the " + wanted + " bytes its header promises");
     }
 
-    private static MalformedDataException damaged(Path file, IOException cause) {
+    static MalformedDataException damaged(Path file, IOException cause) {
         return new MalformedDataException(file, "gzip data is damaged or cut short (" + cause.getMessage() + ")", cause);
     }
 }

@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 /**
  * Finds the folder that holds a dataset's files, downloading them as a last resort.
  *
- * <p>The places, in order; the first that holds every file wins:
+ * <p>What is looked for is the files of the split asked for ({@link #load}, {@link #resolve(DatasetSource,
+ * Split, Path)}): a folder holding only MNIST's two {@code t10k-*} files serves the test split, and
+ * only a download fetches the other split's files when that split is asked for. {@link #resolve(DatasetSource,
+ * Path)} asks for both. The places, in order; the first that holds the files wins:
  * <ol>
  *   <li>the folder given with {@code --data DIR}: DIR itself or DIR/&lt;name&gt;. Given but
  *       lacking the files, it is an error at once rather than a silent fall-through;</li>
@@ -68,51 +71,102 @@ public final class DatasetResolver {
         return places.userHome().resolve(".cache").resolve("basin").resolve(name);
     }
 
-    /** Resolves, then reads one split: {@code load("mnist", Split.TRAIN, null)}. */
+    /** Resolves the files of {@code split}, then reads it: {@code load("mnist", Split.TRAIN, null)}. */
     public Dataset load(String name, Split split, Path explicitFolder) throws IOException {
         DatasetSource source = DatasetSource.named(name);
-        return source.read(resolve(source, explicitFolder), split);
+        return source.read(resolve(source, split, explicitFolder), split);
     }
 
-    /** The folder holding the known dataset {@code name}; see the class comment for the order. */
+    /** The folder holding both splits of the known dataset {@code name}; see the class comment for the order. */
     public Path resolve(String name, Path explicitFolder) throws IOException {
         return resolve(DatasetSource.named(name), explicitFolder);
     }
 
     /**
-     * The folder holding {@code source}'s files.
+     * The folder holding the files of both of {@code source}'s splits.
      *
      * @param explicitFolder the folder given on the command line, or null
      * @throws DatasetNotFoundException when no place holds the files and the download fails
      */
     public Path resolve(DatasetSource source, Path explicitFolder) throws IOException {
+        return resolve(source, List.of(Split.values()), explicitFolder);
+    }
+
+    /**
+     * The folder holding the files of {@code split}; the other split's files may be missing there.
+     *
+     * @param explicitFolder the folder given on the command line, or null
+     * @throws DatasetNotFoundException when no place holds the split's files and the download fails
+     */
+    public Path resolve(DatasetSource source, Split split, Path explicitFolder) throws IOException {
+        return resolve(source, List.of(split), explicitFolder);
+    }
+
+    private Path resolve(DatasetSource source, List<Split> splits, Path explicitFolder) throws IOException {
+        Wanted wanted = new Wanted(source, splits);
         List<String> tried = new ArrayList<>();
         if (explicitFolder != null) {
             Path inside = explicitFolder.resolve(source.name());
-            if (complete(source, explicitFolder)) return explicitFolder;
-            if (complete(source, inside)) return inside;
-            tried.add("--data " + explicitFolder + ": " + lacks(source, explicitFolder) + "; nor is there a folder "
+            if (wanted.completeIn(explicitFolder)) return explicitFolder;
+            if (wanted.completeIn(inside)) return inside;
+            tried.add("--data " + explicitFolder + ": " + wanted.lacks(explicitFolder) + "; nor is there a folder "
                     + inside + " with the files");
-            throw notFound(source, tried);
+            throw notFound(wanted, tried);
         }
-        Path found = findLocally(source, tried);
+        Path found = findLocally(wanted, tried);
         if (found != null) return found;
         Path cache = cacheFolder(source.name());
         if (source.downloads().isEmpty()) {
             tried.add("download: " + source.name() + " is not published for download");
-        } else if (downloaded(source, cache, tried)) {
+        } else if (downloaded(wanted, cache, tried)) {
             return cache;
         }
-        throw notFound(source, tried);
+        throw notFound(wanted, tried);
+    }
+
+    /** The splits asked for, and the checks of a folder against their files. */
+    private record Wanted(DatasetSource source, List<Split> splits) {
+        List<String> missingFiles(Path folder) {
+            List<String> missing = new ArrayList<>();
+            for (Split split : splits) missing.addAll(source.missingFiles(folder, split));
+            return missing;
+        }
+
+        List<String> requiredFiles() {
+            List<String> files = new ArrayList<>();
+            for (Split split : splits) files.addAll(source.requiredFiles(split));
+            return files;
+        }
+
+        boolean completeIn(Path folder) {
+            return Files.isDirectory(folder) && missingFiles(folder).isEmpty();
+        }
+
+        /** Why {@code folder} does not do: no folder, or the files it lacks, and which split it does hold. */
+        String lacks(Path folder) {
+            if (!Files.isDirectory(folder)) return "no such folder";
+            String lacks = "lacks " + String.join(", ", missingFiles(folder));
+            for (Split other : Split.values()) {
+                if (!splits.contains(other) && source.missingFiles(folder, other).isEmpty()) {
+                    lacks += " (it holds only the " + other.label() + " split, and the " + describeSplits() + " was asked for)";
+                }
+            }
+            return lacks;
+        }
+
+        String describeSplits() {
+            return splits.size() == 1 ? splits.get(0).label() + " split" : "both splits";
+        }
     }
 
     /** Places 2 to 6 of the class comment, recording each miss in {@code tried}; null when all miss. */
-    private Path findLocally(DatasetSource source, List<String> tried) {
+    private Path findLocally(Wanted wanted, List<String> tried) {
+        DatasetSource source = wanted.source();
         String variable = source.environmentVariable();
         String own = places.environment().apply(variable);
         if (own == null) {
             tried.add("$" + variable + ": not set");
-        } else if (holds(source, Path.of(own), "$" + variable + " = " + own, tried)) {
+        } else if (holds(wanted, Path.of(own), "$" + variable + " = " + own, tried)) {
             return Path.of(own);
         }
         String root = places.environment().apply("BASIN_DATA");
@@ -120,29 +174,29 @@ public final class DatasetResolver {
             tried.add("$BASIN_DATA/" + source.name() + ": BASIN_DATA not set");
         } else {
             Path folder = Path.of(root).resolve(source.name());
-            if (holds(source, folder, "$BASIN_DATA/" + source.name() + " = " + folder, tried)) return folder;
+            if (holds(wanted, folder, "$BASIN_DATA/" + source.name() + " = " + folder, tried)) return folder;
         }
         for (Path system : source.systemFolders()) {
             Path folder = places.systemRoot().resolve(system.getRoot() == null ? system : system.getRoot().relativize(system));
-            if (holds(source, folder, folder.toString(), tried)) return folder;
+            if (holds(wanted, folder, folder.toString(), tried)) return folder;
         }
         for (Path project : source.projectFolders()) {
             for (Path above = places.workingDirectory(); above != null; above = above.getParent()) {
-                if (complete(source, above.resolve(project))) return above.resolve(project);
+                if (wanted.completeIn(above.resolve(project))) return above.resolve(project);
             }
             tried.add(project + " in " + places.workingDirectory() + " or any folder above it: not found");
         }
         Path cache = cacheFolder(source.name());
-        return holds(source, cache, cache.toString(), tried) ? cache : null;
+        return holds(wanted, cache, cache.toString(), tried) ? cache : null;
     }
 
-    /** Downloads into the cache; true when it then holds every file, otherwise the reason is in {@code tried}. */
-    private boolean downloaded(DatasetSource source, Path cache, List<String> tried) {
+    /** Downloads into the cache; true when it then holds the wanted files, otherwise the reason is in {@code tried}. */
+    private boolean downloaded(Wanted wanted, Path cache, List<String> tried) {
         boolean cacheExisted = Files.exists(cache);
         try {
-            download(source, cache);
-            if (complete(source, cache)) return true;
-            tried.add("download into " + cache + ": finished but " + lacks(source, cache));
+            download(wanted, cache);
+            if (wanted.completeIn(cache)) return true;
+            tried.add("download into " + cache + ": finished but " + wanted.lacks(cache));
         } catch (IOException e) {
             tried.add("download into " + cache + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -151,21 +205,26 @@ public final class DatasetResolver {
         return false;
     }
 
-    /** True when {@code folder} holds the files; otherwise records why not, under {@code label}. */
-    private static boolean holds(DatasetSource source, Path folder, String label, List<String> tried) {
-        if (complete(source, folder)) return true;
-        tried.add(label + ": " + lacks(source, folder));
+    /** True when {@code folder} holds the wanted files; otherwise records why not, under {@code label}. */
+    private static boolean holds(Wanted wanted, Path folder, String label, List<String> tried) {
+        if (wanted.completeIn(folder)) return true;
+        tried.add(label + ": " + wanted.lacks(folder));
         return false;
     }
 
-    /** Fetches what the cache lacks; an archive is unpacked and then deleted. */
-    private void download(DatasetSource source, Path cache) throws IOException {
-        List<String> missing = source.missingFiles(cache);
+    /**
+     * Fetches the wanted files the cache lacks. An archive holds both splits, so once it is fetched
+     * every file the cache lacks is unpacked from it (and the archive deleted); single files are
+     * fetched for the wanted splits only.
+     */
+    private void download(Wanted wanted, Path cache) throws IOException {
+        DatasetSource source = wanted.source();
+        List<String> missing = wanted.missingFiles(cache);
         for (DatasetSource.RemoteFile remote : source.downloads()) {
             if (remote.fileName().endsWith(".tar.gz")) {
                 Path archive = VerifiedDownload.fetch(fetcher, remote, cache);
                 try {
-                    TarMembers.extract(archive, missing, cache);
+                    TarMembers.extract(archive, source.missingFiles(cache), cache);
                 } finally {
                     Files.deleteIfExists(archive);
                 }
@@ -184,22 +243,15 @@ public final class DatasetResolver {
         }
     }
 
-    private static boolean complete(DatasetSource source, Path folder) {
-        return Files.isDirectory(folder) && source.missingFiles(folder).isEmpty();
-    }
-
-    private static String lacks(DatasetSource source, Path folder) {
-        if (!Files.isDirectory(folder)) return "no such folder";
-        return "lacks " + String.join(", ", source.missingFiles(folder));
-    }
-
-    private DatasetNotFoundException notFound(DatasetSource source, List<String> tried) {
+    private DatasetNotFoundException notFound(Wanted wanted, List<String> tried) {
+        DatasetSource source = wanted.source();
         StringBuilder message = new StringBuilder(source.name())
-                .append(": no folder with the dataset's files was found. Looked in, in order:\n");
+                .append(": no folder with the files of the ").append(wanted.describeSplits())
+                .append(" was found. Looked in, in order:\n");
         for (int i = 0; i < tried.size(); i++) {
             message.append("  ").append(i + 1).append(". ").append(tried.get(i)).append('\n');
         }
-        message.append("Put these files in one folder: ").append(String.join(", ", source.requiredFiles()));
+        message.append("Put these files in one folder: ").append(String.join(", ", wanted.requiredFiles()));
         if (source.format() == DatasetSource.Format.IDX) message.append(" (plain or gzip-compressed)");
         message.append(",\nthen pass it with --data DIR, or set ").append(source.environmentVariable())
                 .append("=DIR, or set BASIN_DATA=ROOT with the files in ROOT/").append(source.name());

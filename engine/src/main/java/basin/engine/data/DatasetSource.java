@@ -135,26 +135,33 @@ public record DatasetSource(String name, Format format, int classes, List<Path> 
     }
 
     /**
-     * The files a folder must hold, as they are usually named: for IDX the four {@code .gz} names
-     * (the plain names are accepted too), for CIFAR-10 the six {@code .bin} files.
+     * The files a folder must hold for both splits, as they are usually named: for IDX the four
+     * {@code .gz} names (the plain names are accepted too), for CIFAR-10 the six {@code .bin} files.
      */
     public List<String> requiredFiles() {
         List<String> files = new ArrayList<>();
-        for (Split split : Split.values()) {
-            if (format == Format.IDX) {
-                files.add(IdxReader.imagesFileName(split) + ".gz");
-                files.add(IdxReader.labelsFileName(split) + ".gz");
-            } else {
-                files.addAll(CifarReader.fileNames(split));
-            }
-        }
+        for (Split split : Split.values()) files.addAll(requiredFiles(split));
         return files;
     }
 
-    /** The required files that {@code folder} lacks (all of them when it does not exist). */
+    /** The files one split is read from: for IDX its two {@code .gz} names, for CIFAR-10 its {@code .bin} files. */
+    public List<String> requiredFiles(Split split) {
+        return format == Format.IDX
+                ? List.of(IdxReader.imagesFileName(split) + ".gz", IdxReader.labelsFileName(split) + ".gz")
+                : CifarReader.fileNames(split);
+    }
+
+    /** The files of both splits that {@code folder} lacks (all of them when it does not exist). */
     public List<String> missingFiles(Path folder) {
         List<String> missing = new ArrayList<>();
-        for (String file : requiredFiles()) {
+        for (Split split : Split.values()) missing.addAll(missingFiles(folder, split));
+        return missing;
+    }
+
+    /** The files of {@code split} that {@code folder} lacks (all of them when it does not exist). */
+    public List<String> missingFiles(Path folder, Split split) {
+        List<String> missing = new ArrayList<>();
+        for (String file : requiredFiles(split)) {
             boolean present = format == Format.IDX
                     ? IdxReader.find(folder, file.substring(0, file.length() - ".gz".length())) != null
                     : Files.isRegularFile(folder.resolve(file));

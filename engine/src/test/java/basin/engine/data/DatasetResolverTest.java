@@ -259,6 +259,67 @@ class DatasetResolverTest {
     }
 
     @Test
+    void testSplitLoadsFromAFolderHoldingOnlyTheBundledT10kFiles() throws IOException {
+        Path bundled = Path.of("..", "data", "mnist-subset");
+        Path testOnly = Files.createDirectories(root.resolve("t10k-only"));
+        for (String file : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+            Files.copy(bundled.resolve(file), testOnly.resolve(file));
+        }
+
+        Dataset test = resolver(NO_NETWORK).load("mnist", Split.TEST, testOnly);
+
+        assertEquals(2000, test.count(), "the bundled subset's test split holds 2000 digits");
+        assertEquals("mnist/test", test.name());
+    }
+
+    @Test
+    void aFolderWithOnlyTheTrainFilesAskedForTheTestSplitSaysItHoldsOnlyTrain() throws IOException {
+        Path trainOnly = idxDataset(root.resolve("train-only"));
+        Files.delete(trainOnly.resolve("t10k-images-idx3-ubyte.gz"));
+        Files.delete(trainOnly.resolve("t10k-labels-idx1-ubyte.gz"));
+
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
+                () -> resolver(NO_NETWORK).load("mnist", Split.TEST, trainOnly));
+
+        assertEquals("--data " + trainOnly + ": lacks t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (it holds only the "
+                + "train split, and the test split was asked for); nor is there a folder " + trainOnly.resolve("mnist")
+                + " with the files", e.places().get(0));
+        assertTrue(e.getMessage().contains("Put these files in one folder: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz"),
+                e.getMessage());
+    }
+
+    @Test
+    void theTestSplitFoundNowhereListsEveryPlaceLookedAndOnlyItsFiles() {
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
+                () -> resolver(NO_NETWORK).load("mnist", Split.TEST, null));
+
+        String message = e.getMessage();
+        assertEquals(4, e.places().size(), message);
+        for (String expected : List.of(
+                "mnist: no folder with the files of the test split was found",
+                "1. $BASIN_MNIST: not set",
+                "2. $BASIN_DATA/mnist: BASIN_DATA not set",
+                "3. " + cache("mnist") + ": no such folder",
+                "4. download into " + cache("mnist") + ": no network to reach https://ossci-datasets.s3.amazonaws.com/mnist/t10k-images",
+                "Put these files in one folder: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (plain or gzip-compressed)")) {
+            assertTrue(message.contains(expected), "should say '" + expected + "':\n" + message);
+        }
+    }
+
+    @Test
+    void downloadingForTheTestSplitFetchesOnlyItsTwoFiles() throws IOException {
+        Map<URI, byte[]> served = idxServed();
+        DatasetSource toy = toySource(served, true);
+
+        Path folder = resolver(recordingFetcher(served)).resolve(toy, Split.TEST, null);
+
+        assertEquals(List.of(URI.create("https://example.org/t10k-images-idx3-ubyte.gz"),
+                URI.create("https://example.org/t10k-labels-idx1-ubyte.gz")), fetched);
+        assertEquals(2, toy.read(folder, Split.TEST).count());
+        assertEquals(List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"), filesIn(folder));
+    }
+
+    @Test
     void unknownDatasetNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> resolver(NO_NETWORK).resolve("imagenet", null));

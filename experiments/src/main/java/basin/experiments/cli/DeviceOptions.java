@@ -13,11 +13,13 @@ public final class DeviceOptions {
 
     /**
      * The backend for {@code --device}, after printing which one was picked and why. The line goes
-     * to standard error, so that output meant for other programs ({@code eval --json}) stays clean.
+     * to standard error, so that output meant for other programs ({@code eval --json}) stays clean;
+     * with {@code -Dbasin.quiet=true} (the tests' setting, in the root pom's surefire configuration)
+     * it is not printed, so that a test log is not one device line per command run.
      */
     Backend backend() {
         Devices.Selection s = Devices.select(Devices.Choice.parse(device));
-        System.err.println("device  " + s.reason());
+        if (!Boolean.getBoolean("basin.quiet")) System.err.println("device  " + s.reason());
         return s.backend();
     }
 }

@@ -99,6 +99,10 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--per-layer", description = "Also, for every parameter tensor's diagonal block: λmax (Lanczos) and the trace (Hutchinson) with its error.")
     boolean perLayer;
 
+    @Option(names = "--subsets", description = "Also rerun λmax (Lanczos), --power and --trace on R disjoint, contiguous subsets of the examples "
+            + "(file order, sizes differing by at most one), from the same seed, and report their mean, sd and min–max beside the full-data value.")
+    Integer subsets;
+
     @Option(names = "--density", description = "Estimate the spectral density by stochastic Lanczos quadrature.")
     boolean density;
 
@@ -143,8 +147,11 @@ public final class HessianCommand implements Callable<Integer> {
         Dataset d = data.load();
         if (d.count() == 0) throw new IllegalArgumentException("probe hessian: dataset " + d.name() + " has no examples");
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();       // on the device: every product sweeps them again
-        CurvatureOperator h = operator.over(new Objective(net, curvatureMode.mode()), theta, batches, seed);
-        if (params != null) h = new BlockOperator(h, BlockOperator.select(h.layout(), params));
+        if (subsets != null && subsets > d.count()) {
+            throw new IllegalArgumentException("--subsets " + subsets + " needs at least as many examples, dataset " + d.name() + " has " + d.count());
+        }
+        Objective objective = new Objective(net, curvatureMode.mode());
+        CurvatureOperator h = operatorOver(objective, theta, batches);
         runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
@@ -168,13 +175,7 @@ public final class HessianCommand implements Callable<Integer> {
             if (explainTo != null) explainTo.section("power iteration (Rayleigh quotient vᵀHv per step)");
             powerResult = PowerIteration.run(h, 1000, powerTol, rng, explainTo);
         }
-        TraceEstimate traceResult = null;
-        if (trace && traceEstimator.equals("hutchpp")) {
-            traceResult = TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
-        } else if (trace) {
-            if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
-            traceResult = TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo));
-        }
+        TraceEstimate traceResult = trace ? traceEstimate(h, rng, explainTo) : null;
         SpectralDensity.Result spectrum;
         double sigmaOrAuto = sigma != null ? sigma : Double.NaN;
         if (density) {
@@ -194,6 +195,10 @@ public final class HessianCommand implements Callable<Integer> {
         PerLayerCurvature.Result layers = perLayer ? PerLayerCurvature.run(h, m, traceError, traceSamples, rng) : null;
         double effectiveRank = EffectiveRank.ofDensity(spectrum);
         String rankSource = "SLQ spectrum, " + spectrum.starts().size() + " start" + (spectrum.starts().size() > 1 ? "s" : "") + " × " + m + " steps";
+        SubsetTable.Estimates full = new SubsetTable.Estimates(lanczos.ritzValues()[0], powerResult != null ? powerResult.lambda() : null,
+                traceResult != null ? traceResult.trace() : null);
+        SubsetTable.Result subsetResult = subsets == null ? null : SubsetTable.run(d, subsets,
+                s -> operatorOver(objective, theta, new DeviceBatches(backend, s, batch).resident()), this::estimates);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
         if (diagonalResult != null) {
@@ -209,6 +214,7 @@ public final class HessianCommand implements Callable<Integer> {
                 o.put("diagonal_trace", diagonalResult.trace());
             }
             if (layers != null) PerLayerTable.putJson(o, layers);
+            if (subsetResult != null) SubsetTable.putJson(o, full, subsetResult);
             out.println(RunFolder.JSON.writeValueAsString(o));
         } else {
             printReport(out, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
@@ -216,8 +222,30 @@ public final class HessianCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "diagonal         written to %s (%d Rademacher samples; its sum %.8g)%n", diagonal, diagonalSamples, diagonalResult.trace());
             }
             if (layers != null) PerLayerTable.print(out, layers);
+            if (subsetResult != null) SubsetTable.print(out, full, subsetResult);
         }
         return 0;
+    }
+
+    /** The chosen operator over the batches, restricted to the {@code --params} block when given. */
+    private CurvatureOperator operatorOver(Objective objective, ParamVector theta, List<Batch> batches) {
+        CurvatureOperator h = operator.over(objective, theta, batches, seed);
+        return params != null ? new BlockOperator(h, BlockOperator.select(h.layout(), params)) : h;
+    }
+
+    private TraceEstimate traceEstimate(CurvatureOperator h, SplittableRandom rng, ExplainTrace explainTo) {
+        if (traceEstimator.equals("hutchpp")) return TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
+        if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
+        return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo));
+    }
+
+    /** One subset's λmax, power λmax and trace, drawn in the full run's order from a fresh generator of the same seed. */
+    private SubsetTable.Estimates estimates(CurvatureOperator h) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Lanczos.Result l = Lanczos.run(h, Math.min(lanczosSteps, h.dim()), rng, null);
+        Double lambdaPower = power ? PowerIteration.run(h, 1000, powerTol, rng, null).lambda() : null;
+        Double traceValue = trace ? traceEstimate(h, rng, null).trace() : null;
+        return new SubsetTable.Estimates(l.ritzValues()[0], lambdaPower, traceValue);
     }
 
     private void checkOptions() {
@@ -233,6 +261,7 @@ public final class HessianCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--trace-estimator must be hutchinson or hutchpp, got '" + traceEstimator + "'");
         }
         if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
+        if (subsets != null && subsets < 1) throw new IllegalArgumentException("--subsets must be ≥ 1, got " + subsets);
         if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
     }
 
@@ -359,46 +388,6 @@ public final class HessianCommand implements Callable<Integer> {
 
         static TraceEstimate of(HutchPlusPlus.Result r) {
             return new TraceEstimate("hutchpp", r.trace(), r.standardError(), r.products(), true, r.lowRankTrace(), r.rank());
-        }
-    }
-
-    /** The teaching trace: every probe's listener, printing one line per step. */
-    private static final class ExplainTrace implements Lanczos.Listener, PowerIteration.Listener, HutchinsonTrace.Listener, SpectralDensity.Listener {
-        private final PrintStream out;
-        private final int shown;
-
-        ExplainTrace(PrintStream out, int topK) {
-            this.out = out;
-            this.shown = Math.min(topK, 4);
-        }
-
-        void section(String title) {
-            out.println();
-            out.println("── " + title);
-        }
-
-        @Override
-        public void onStep(int j, double alpha, double beta, double[] ritzValues) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < Math.min(shown, ritzValues.length); i++) b.append(String.format(Locale.ROOT, " %.6g", ritzValues[i]));
-            if (ritzValues.length > shown) b.append(String.format(Locale.ROOT, " … %.6g", ritzValues[ritzValues.length - 1]));
-            out.printf(Locale.ROOT, "  j %3d   α = %12.6g   β = %11.4e   Ritz:%s%n", j, alpha, beta, b);
-        }
-
-        @Override
-        public void onStep(int t, double rayleighQuotient, double relativeChange) {
-            out.printf(Locale.ROOT, "  step %3d   vᵀHv = %.8g   relative change %.2e%n", t, rayleighQuotient, relativeChange);
-        }
-
-        @Override
-        public void onSample(int n, double sample, double mean, double standardError) {
-            out.printf(Locale.ROOT, "  z %3d   zᵀHz = %12.6g   mean %12.6g ± %.3g%n", n, sample, mean, standardError);
-        }
-
-        @Override
-        public void onStart(int l, SpectralDensity.Quadrature q) {
-            out.printf(Locale.ROOT, "  start %2d   nodes in [%.4g, %.4g], Σ τθ = %.6g (= vᵀHv)%n", l,
-                    q.nodes()[q.nodes().length - 1], q.nodes()[0], q.moment(1));
         }
     }
 }

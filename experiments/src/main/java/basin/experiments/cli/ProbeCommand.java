@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "probe", mixinStandardHelpOptions = true, description = "Curvature and loss-landscape probes.",
         subcommands = {LambdaMaxCommand.class, HessianCommand.class, SharpnessCommand.class, NoiseScaleCommand.class,
                 Slice1dCommand.class, Slice2dCommand.class, InterpolateCommand.class, CurveCommand.class,
-                WeightNoiseCommand.class, CorrelateCommand.class})
+                WeightNoiseCommand.class, CorrelateCommand.class, TrajectoryCommand.class})
 public final class ProbeCommand implements Runnable {
     @Override
     public void run() {

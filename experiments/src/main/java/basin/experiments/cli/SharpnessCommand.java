@@ -6,11 +6,15 @@ import basin.engine.nn.Objective;
 import basin.engine.probe.curvature.HessianOperator;
 import basin.engine.probe.curvature.Lanczos;
 import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.DirectionFile;
 import basin.engine.probe.landscape.Sharpness;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -32,6 +36,14 @@ public final class SharpnessCommand extends LandscapeCommand {
     @Option(names = "--directions", defaultValue = "10", description = "Number m of random unit directions (default: ${DEFAULT-VALUE}).")
     int directions;
 
+    @Option(names = "--directions-file",
+            description = "Take the random directions from FILE.safetensors (d1.<name> … dm.<name>, as --save-directions writes them; "
+                    + "each scaled to unit norm unless it is); m is then their number.")
+    Path directionsFile;
+
+    @Option(names = "--save-directions", description = "Write the m unit directions used to FILE.safetensors: d1.<state_dict name> … dm.<…>.")
+    Path saveDirections;
+
     @Option(names = "--rho", defaultValue = "0.05", description = "Radius ρ of SAM and of the ball (default: ${DEFAULT-VALUE}, as the cnn-vs-resnet study).")
     double rho;
 
@@ -50,7 +62,14 @@ public final class SharpnessCommand extends LandscapeCommand {
         ParamVector theta = load(weights);
         DatasetLoss f = surface();
         SplittableRandom rng = new SplittableRandom(seed);
-        Sharpness.RandomDirections random = Sharpness.randomDirections(f, theta, epsilon, directions, rng.split());
+        SplittableRandom directionRng = rng.split();            // split even when unused, so the later draws do not move
+        List<ParamVector> unit = directionsFile != null ? unitDirectionsFrom(directionsFile, theta)
+                : Sharpness.unitDirections(theta, directions, directionRng);
+        if (saveDirections != null) {
+            DirectionFile.save(saveDirections, unit, Map.of("basin", "directions", "directions",
+                    directionsFile != null ? "read from " + directionsFile : "unit Gaussian (d = z/‖z‖, z ~ N(0, I)), seed " + seed));
+        }
+        Sharpness.RandomDirections random = Sharpness.randomDirections(f, theta, epsilon, unit);
         Sharpness.Adversarial sam = Sharpness.adversarial(f, theta, rho);
         Sharpness.BallAscent ball = Sharpness.ballAscent(f, theta, rho, steps, eta, rng.split());
         HessianOperator h = new HessianOperator(new Objective(net(), Mode.EVAL), theta, f.batches());
@@ -61,7 +80,8 @@ public final class SharpnessCommand extends LandscapeCommand {
         o.put("loss", random.baseLoss());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("epsilon", epsilon);
-        r.put("directions", directions);
+        r.put("directions", unit.size());
+        r.put("directions_from", directionsFile != null ? directionsFile.toString() : "unit Gaussian, seed " + seed);
         r.put("s_max", random.max());
         r.put("s_mean", random.mean());
         r.put("std", random.std());
@@ -93,13 +113,24 @@ public final class SharpnessCommand extends LandscapeCommand {
         }
         System.out.println("sharpness  " + f.describe() + ", L(θ) = " + f(random.baseLoss()));
         printStatistics(f.runningStatistics());
-        System.out.printf("random directions  ε = %s, m = %d:  S_max %s  S_mean %s  (½ε²λmax %s)%n", f(epsilon), directions,
+        System.out.printf("random directions  ε = %s, m = %d:  S_max %s  S_mean %s  (½ε²λmax %s)%n", f(epsilon), unit.size(),
                 f(random.max()), f(random.mean()), f(Sharpness.quadraticPrediction(epsilon, lambdaMax)));
         System.out.printf("adversarial (SAM)  ρ = %s:  S_ρ %s  (‖∇L‖ %s)%n", f(rho), f(sam.sharpness()), f(sam.gradientNorm()));
         System.out.printf("ρ-ball ascent      ρ = %s, %d steps:  %s  (½ρ²λmax %s)%n", f(rho), ball.steps(), f(ball.sharpness()),
                 f(Sharpness.quadraticPrediction(rho, lambdaMax)));
         System.out.printf("lambda_max         %s (Lanczos, %d steps; residual ‖Hx − λx‖ %.2e)%n", f(lambdaMax), lanczos.steps(), residual);
         return 0;
+    }
+
+    /** A file's directions, each scaled to unit norm unless it is to float32 rounding (as --save-directions writes them). */
+    private static List<ParamVector> unitDirectionsFrom(Path file, ParamVector theta) throws IOException {
+        List<ParamVector> d = DirectionFile.load(file, theta.layout(), DirectionFile.count(file), theta.backend());
+        for (int k = 0; k < d.size(); k++) {
+            double norm = d.get(k).norm();
+            if (!(norm > 0)) throw new IllegalArgumentException("directions " + file + ": direction d" + (k + 1) + " is zero");
+            if (Math.abs(norm - 1) > 1e-5) d.get(k).scal(1 / norm);
+        }
+        return d;
     }
 
     /** Before any loading: every radius, count and step the probes will use. */

@@ -9,10 +9,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** {@code basin probe slice1d}: L(θ + αd) along a seeded, filter-normalised random direction (Li et al. 2018). */
+/**
+ * {@code basin probe slice1d}: L(θ + αd) along a seeded, filter-normalised random direction (Li et al.
+ * 2018), or one read from {@code --directions FILE}; {@code --save-directions} keeps it as d1.
+ */
 @Command(name = "slice1d", mixinStandardHelpOptions = true, description = "1D loss and accuracy slice L(θ + αd) along a random direction.")
 public final class Slice1dCommand extends LandscapeCommand {
 
@@ -30,10 +34,11 @@ public final class Slice1dCommand extends LandscapeCommand {
         double[] a = range(alphas, "--alphas");
         ParamVector theta = load(weights);
         DatasetLoss f = surface();
-        ParamVector d = direction.direction(theta, new SplittableRandom(seed));
+        ParamVector d = direction.directions(theta, 1, new SplittableRandom(seed)).get(0);
+        direction.saveIfAsked(List.of(d), direction.describe());
         Map<String, Object> grid = gridIdentity("slice1d");
         grid.put("alphas", a);
-        grid.put("direction", direction.describe());
+        direction.putIdentity(grid);
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         try {

@@ -1,6 +1,10 @@
 package basin.experiments.cli;
 
 import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.landscape.CurvatureMap;
 import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.Directions;
 import basin.engine.probe.landscape.GridLog;
@@ -20,7 +24,9 @@ import java.util.SplittableRandom;
  * {@code basin probe slice2d}: L(θ + αd₁ + βd₂) over a grid. With one model, d₁ and d₂ are seeded
  * random directions (filter-normalised unless asked otherwise, d₂ drawn independently as Li et al. do);
  * with {@code --weights-b}, the plane through the two models: α along θ_A → θ_B, β random and
- * orthogonal, centred at their midpoint, with both models' coordinates in the output.
+ * orthogonal, centred at their midpoint, with both models' coordinates in the output. The directions
+ * can be read from and written to a file ({@link DirectionOptions}); {@code --curvature} adds λmax, λmin
+ * and |λmin/λmax| at every point ({@link CurvatureMap}).
  */
 @Command(name = "slice2d", mixinStandardHelpOptions = true,
         description = {"2D loss and accuracy surface over a plane of random directions, or through two models (--weights-b).",
@@ -48,6 +54,12 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Mixin
     StatisticsOptions statistics;
 
+    @Option(names = "--curvature", description = "Also λmax, λmin (Lanczos on the Hessian) and |λmin/λmax| at every point: loss-landscape's eigenvalue-ratio maps.")
+    boolean curvature;
+
+    @Option(names = "--curvature-steps", defaultValue = "10", description = "Lanczos steps per point with --curvature, one HVP each (default: ${DEFAULT-VALUE}).")
+    int curvatureSteps;
+
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas"), b = range(betas, "--betas");
@@ -58,6 +70,11 @@ public final class Slice2dCommand extends LandscapeCommand {
                 throw new IllegalArgumentException(String.join(", ", ignored) + " cannot apply with --weights-b: the plane through two models"
                         + " is fixed by them (d1 = (θ_B − θ_A)/2, d2 Gaussian, orthogonal to d1, with ‖d2‖ = ‖d1‖)");
             }
+        }
+        if (curvature && curvatureSteps < 2) throw new IllegalArgumentException("--curvature-steps must be ≥ 2 (for λmax and λmin), got " + curvatureSteps);
+        if (curvature && weightsB != null) {
+            throw new IllegalArgumentException("--curvature cannot apply with --weights-b: the points between two models recompute BatchNorm statistics, "
+                    + "which the Hessian does not differentiate");
         }
         ParamVector theta = load(weights);
         // Through two models every point lies between them and recomputes BatchNorm statistics; around one model they are its own.
@@ -85,27 +102,42 @@ public final class Slice2dCommand extends LandscapeCommand {
             models.put("b", Map.of("weights", weightsB.toString(), "alpha", plane.coordinatesB()[0], "beta", plane.coordinatesB()[1]));
             o.put("models", models);
         } else {
+            if (orthogonalise && direction.file != null) {
+                throw new IllegalArgumentException("--orthogonalise cannot apply with --directions " + direction.file + ": the file's directions are used as they are");
+            }
             origin = theta;
-            d1 = direction.direction(theta, rng);
-            d2 = direction.direction(theta, rng);
+            List<ParamVector> drawn = direction.directions(theta, 2, rng);
+            d1 = drawn.get(0);
+            d2 = drawn.get(1);
             if (orthogonalise) Directions.orthogonalise(d2, List.of(d1));
             o.put("plane", "random: origin θ, d1 and d2 " + (orthogonalise ? "drawn independently, then d2 made orthogonal to d1 (Gram–Schmidt), " : "independent, ")
                     + direction.describe());
             grid.put("orthogonalise", orthogonalise);
             o.put("cosine_d1_d2", d1.dot(d2) / (d1.norm() * d2.norm()));
-            grid.put("direction", direction.describe());
+            direction.putIdentity(grid);
         }
+        direction.saveIfAsked(List.of(d1, d2), String.valueOf(o.get("plane")));
+        if (curvature) grid.put("curvature_steps", curvatureSteps);       // a plain slice's file is another grid
         GridLog log = gridLog(out, grid);
         Slice.Result r;
+        CurvatureMap.Result map = null;
         try {
-            // Through two models the plane is a path between them and needs their running statistics checked.
-            r = plane != null ? plane.measure(f, a, b, threads(), log) : Slice.plane(f, origin, d1, d2, a, b, threads(), log);
+            if (curvature) {
+                Objective objective = new Objective(net(), Mode.EVAL);
+                map = CurvatureMap.plane(f, point -> new HessianOperator(objective, point, f.batches()), origin, d1, d2, a, b,
+                        curvatureSteps, seed, threads(), log);
+                r = map.slice();
+            } else {
+                // Through two models the plane is a path between them and needs their running statistics checked.
+                r = plane != null ? plane.measure(f, a, b, threads(), log) : Slice.plane(f, origin, d1, d2, a, b, threads(), log);
+            }
         } finally {
             close(log);
         }
         o.put("running_statistics", f.runningStatistics().describe());
         o.put("threads", threads());
         o.putAll(basin.experiments.report.ProbeRecords.slice(r));
+        if (map != null) putCurvature(o, map);
         if (json) {
             printJson(o);
             return 0;
@@ -125,7 +157,31 @@ public final class Slice2dCommand extends LandscapeCommand {
             for (int j = 0; j < b.length; j++) row.append(String.format("  %9.4f", r.loss(i, j)));
             System.out.println(row);
         }
+        if (map != null) printGrid("|λmin/λmax| (Lanczos, " + map.steps() + " steps per point, the same start at every point)", a, b, map.rows(map.ratio()));
         if (r.resumed() > 0) System.out.println(r.resumed() + " of " + a.length * b.length + " points resumed from " + out);
         return 0;
+    }
+
+    /** λmax, λmin, their ratio and residual bounds, row by row as the losses. */
+    private static void putCurvature(Map<String, Object> o, CurvatureMap.Result map) {
+        o.put("curvature_steps", map.steps());
+        o.put("curvature", "extreme Ritz values of Lanczos on the Hessian at each point, from the same seeded start; residual: β_m|e_mᵀy|");
+        o.put("lambda_max", map.rows(map.lambdaMax()));
+        o.put("lambda_min", map.rows(map.lambdaMin()));
+        o.put("eigenvalue_ratio", map.rows(map.ratio()));
+        o.put("lambda_max_residual", map.rows(map.lambdaMaxResidual()));
+        o.put("lambda_min_residual", map.rows(map.lambdaMinResidual()));
+    }
+
+    private static void printGrid(String title, double[] a, double[] b, double[][] rows) {
+        System.out.println(title);
+        StringBuilder head = new StringBuilder(String.format("%9s", "α \\ β"));
+        for (double beta : b) head.append(String.format("  %9s", f(beta)));
+        System.out.println(head);
+        for (int i = 0; i < a.length; i++) {
+            StringBuilder row = new StringBuilder(String.format("%9s", f(a[i])));
+            for (int j = 0; j < b.length; j++) row.append(String.format("  %9.4f", rows[i][j]));
+            System.out.println(row);
+        }
     }
 }

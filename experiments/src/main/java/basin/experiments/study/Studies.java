@@ -8,7 +8,7 @@ public final class Studies {
     }
 
     public static List<Study> all() {
-        return List.of(new TwoMinimaStudy(), new NoiseRegimesStudy(), new MlpVsCnnStudy(), new FilterNormStudy());
+        return List.of(new TwoMinimaStudy(), new CnnVsResnetStudy(), new NoiseRegimesStudy(), new MlpVsCnnStudy(), new FilterNormStudy());
     }
 
     /** The study called {@code name}, or an error listing the names there are. */

@@ -45,6 +45,7 @@ public final class StudyChecks {
             case MlpVsCnnStudy.NAME -> checkMlpVsCnn(context, dir, epochs, lines);
             case NoiseRegimesStudy.NAME -> checkNoiseRegimes(context, dir, epochs, lines);
             case FilterNormStudy.NAME -> checkFilterNorm(context, dir, epochs, lines);
+            case CnnVsResnetStudy.NAME -> checkCnnVsResnet(new StudyContext(study, options, config, new int[] {3, 32, 32}, System.out), dir, epochs, lines);
             default -> throw new StudyException(dir + ": no checks for study '" + study + "'");
         }
         return lines;
@@ -52,15 +53,8 @@ public final class StudyChecks {
 
     private static void checkTwoMinima(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
         Path pathFile = dir.resolve("paths/interpolation.json");
-        JsonNode path = RunFolder.JSON.readTree(pathFile.toFile());
-        double[] losses = TwoMinimaStudy.doubles(path.get("losses"));
-        double max = Double.NEGATIVE_INFINITY;
-        for (double l : losses) max = Math.max(max, l);
-        double expected = max - Math.min(losses[0], losses[losses.length - 1]), barrier = path.get("barrier").asDouble();
-        require(barrier >= 0, pathFile, "the barrier " + barrier + " is negative");
-        require(Math.abs(barrier - expected) <= 1e-12 * Math.max(1, Math.abs(max)), pathFile,
-                "the barrier " + barrier + " is not max(path) − min(ends) = " + expected);
-        lines.add(String.format(Locale.ROOT, "ok  barrier %.6f ≥ 0 and = max(path) − min(ends)", barrier));
+        checkBarrier(pathFile, lines);
+        double[] losses = TwoMinimaStudy.doubles(RunFolder.JSON.readTree(pathFile.toFile()).get("losses"));
 
         Dataset examples = TwoMinimaStudy.probeSet(context, "check");
         double[] ends = {losses[0], losses[losses.length - 1]};
@@ -165,13 +159,44 @@ public final class StudyChecks {
         }
     }
 
+    private static void checkCnnVsResnet(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
+        checkBarrier(dir.resolve("paths/connectivity.json"), lines);
+        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
+            checkSliceCentre(dir.resolve("slices/surface-" + m + ".json"), context.trained(dir, m, epochs), examples, CnnVsResnetStudy.probeBatch(context.config()), lines);
+        }
+        Path summary = dir.resolve("summary.json");
+        JsonNode s = RunFolder.JSON.readTree(summary.toFile());
+        String identity = CnnVsResnetStudy.dataIdentity(dir, context.config());
+        require(identity.equals(s.get("data").asText()), summary, "it says the data were '" + s.get("data").asText() + "', the run's own files say '" + identity + "'");
+        lines.add("ok  the report's data: " + identity);
+    }
+
+    /** A path's barrier is ≥ 0 and equals max(path) − min(ends) of its own losses. */
+    static void checkBarrier(Path pathFile, List<String> lines) throws IOException {
+        JsonNode path = RunFolder.JSON.readTree(pathFile.toFile());
+        double[] losses = TwoMinimaStudy.doubles(path.get("losses"));
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : losses) max = Math.max(max, l);
+        double expected = max - Math.min(losses[0], losses[losses.length - 1]), barrier = path.get("barrier").asDouble();
+        require(barrier >= 0, pathFile, "the barrier " + barrier + " is negative");
+        require(Math.abs(barrier - expected) <= 1e-12 * Math.max(1, Math.abs(max)), pathFile,
+                "the barrier " + barrier + " is not max(path) − min(ends) = " + expected);
+        lines.add(String.format(Locale.ROOT, "ok  %s: barrier %.6f ≥ 0 and = max(path) − min(ends)", pathFile.getFileName(), barrier));
+    }
+
     /** A 2D slice's value at (0, 0) is the model's own loss on the slice's examples. */
     static void checkSliceCentre(Path sliceFile, StudyContext.Trained m, Dataset examples, List<String> lines) throws IOException {
+        checkSliceCentre(sliceFile, m, examples, 500, lines);
+    }
+
+    /** The same, evaluating in batches of {@code batch}. */
+    static void checkSliceCentre(Path sliceFile, StudyContext.Trained m, Dataset examples, int batch, List<String> lines) throws IOException {
         JsonNode slice = RunFolder.JSON.readTree(sliceFile.toFile());
         double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas")), betas = TwoMinimaStudy.doubles(slice.get("betas"));
         int i = TwoMinimaStudy.indexOf(alphas, 0), j = TwoMinimaStudy.indexOf(betas, 0);
         require(alphas[i] == 0 && betas[j] == 0, sliceFile, "the grid has no centre (0, 0)");
-        double centre = TwoMinimaStudy.rows(slice.get("losses"))[i][j], own = Evaluation.of(m.model(), m.theta(), examples, 500).loss();
+        double centre = TwoMinimaStudy.rows(slice.get("losses"))[i][j], own = Evaluation.of(m.model(), m.theta(), examples, batch).loss();
         require(close(centre, own), sliceFile, "the slice's centre has loss " + centre + ", the model " + own + " on the same examples");
         lines.add(String.format(Locale.ROOT, "ok  %s: slice centre %.6f = the model's loss %.6f", sliceFile.getFileName(), centre, own));
     }

@@ -49,11 +49,14 @@ public final class StudyContext {
         return console;
     }
 
-    /** The backend of {@code --device}, picked on first use (a run of finished steps picks none). */
+    /**
+     * The backend of {@code --device}, picked on first use (a run of finished steps picks none). The
+     * line saying which is left out under {@code -Dbasin.quiet=true}, as the tests run.
+     */
     public synchronized Backend backend() {
         if (backend == null) {
             Devices.Selection s = Devices.select(Devices.Choice.parse(options.device()));
-            console.println("device  " + s.reason());
+            if (!Boolean.getBoolean("basin.quiet")) console.println("device  " + s.reason());
             backend = s.backend();
         }
         return backend;

@@ -8,6 +8,7 @@ import basin.engine.data.Split;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,7 +92,7 @@ public final class StudyData {
         if (t instanceof Number n && n.intValue() < test.count()) test = test.first(n.intValue());
         if ("standard".equals(data.get("normalisation"))) {
             Map<String, Object> c = (Map<String, Object>) data.get("normalisation_constants");
-            float[] mean = {((Number) c.get("mean")).floatValue()}, std = {((Number) c.get("std")).floatValue()};
+            float[] mean = floats(c.get("mean")), std = floats(c.get("std"));
             all = all.normalised(mean, std);
             test = test.normalised(mean, std);
         }
@@ -102,7 +103,19 @@ public final class StudyData {
         return s;
     }
 
-    /** The usual Normalize constants: MNIST's (0.1307, 0.3081), Fashion-MNIST's (0.2860, 0.3530). */
+    /** One number, or a list of them (one per channel), as floats. */
+    private static float[] floats(Object v) {
+        if (v instanceof Number n) return new float[] {n.floatValue()};
+        List<?> list = v instanceof double[] d ? java.util.Arrays.stream(d).boxed().toList() : (List<?>) v;
+        float[] f = new float[list.size()];
+        for (int i = 0; i < f.length; i++) f[i] = ((Number) list.get(i)).floatValue();
+        return f;
+    }
+
+    /**
+     * The usual Normalize constants: MNIST's (0.1307, 0.3081), Fashion-MNIST's (0.2860, 0.3530),
+     * CIFAR-10's per channel ((0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)).
+     */
     static Map<String, Object> constants(String dataset) {
         Map<String, Object> c = new LinkedHashMap<>();
         switch (dataset) {
@@ -113,6 +126,10 @@ public final class StudyData {
             case "fashion-mnist" -> {
                 c.put("mean", 0.2860);
                 c.put("std", 0.3530);
+            }
+            case "cifar10" -> {
+                c.put("mean", new double[] {0.4914, 0.4822, 0.4465});
+                c.put("std", new double[] {0.2470, 0.2435, 0.2616});
             }
             default -> throw new StudyException("--normalisation standard: no standard constants for " + dataset);
         }

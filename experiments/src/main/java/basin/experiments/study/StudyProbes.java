@@ -80,9 +80,14 @@ public final class StudyProbes {
         return o;
     }
 
-    /** Loss and accuracy of a model on a set of examples, as {@code basin eval} computes them. */
+    /** Loss and accuracy of a model on a set of examples, as {@code basin eval} computes them (batches of 500). */
     public static Map<String, Object> evaluation(StudyContext.Trained m, Dataset examples) {
-        Evaluation.Result r = Evaluation.of(m.model(), m.theta(), examples, 500);
+        return evaluation(m, examples, 500);
+    }
+
+    /** The same in batches of {@code batch} examples (the loss is weighted by batch size, so it does not depend on it). */
+    public static Map<String, Object> evaluation(StudyContext.Trained m, Dataset examples, int batch) {
+        Evaluation.Result r = Evaluation.of(m.model(), m.theta(), examples, batch);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("loss", r.loss());
         o.put("accuracy", r.accuracy());

@@ -198,12 +198,26 @@ public final class StudyRun {
 
     private static List<StepRecord> readSteps(Path file) {
         if (!Files.exists(file)) return new ArrayList<>();
+        List<StepRecord> steps;
         try {
-            return new ArrayList<>(RunFolder.JSON.readValue(file.toFile(), new TypeReference<List<StepRecord>>() { }));
+            steps = RunFolder.JSON.readValue(file.toFile(), new TypeReference<List<StepRecord>>() { });
         } catch (IOException e) {
-            throw new StudyException(file + ": not a list of finished steps (" + e.getMessage()
-                    + "); nothing was changed: move the folder aside or choose another --out", e);
+            throw notSteps(file, e.getMessage(), e);
         }
+        // Jackson reads `null`, `[null]` and `[{}]` without complaint; each would fail later as a NullPointerException.
+        if (steps == null) throw notSteps(file, "it holds null", null);
+        for (int i = 0; i < steps.size(); i++) {
+            StepRecord r = steps.get(i);
+            if (r == null || r.name() == null || r.configHash() == null) {
+                throw notSteps(file, "record " + i + " is " + (r == null ? "null" : "missing its name or configHash"), null);
+            }
+        }
+        return new ArrayList<>(steps);
+    }
+
+    private static StudyException notSteps(Path file, String why, Throwable cause) {
+        return new StudyException(file + ": not a list of finished steps (" + why
+                + "); nothing was changed: move the folder aside or choose another --out", cause);
     }
 
     /** SHA-256 of the JSON text of a configuration (maps keep their declared order, so the text is stable). */

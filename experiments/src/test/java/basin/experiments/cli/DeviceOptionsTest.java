@@ -39,17 +39,31 @@ class DeviceOptionsTest {
 
     @Test
     void deviceCpuGivesTheCpuBackendAndSaysSoOnStandardError() {
+        assertEquals("device  cpu (asked for with --device cpu)", standardErrorOfPickingCpu("false"));
+    }
+
+    @Test
+    void basinQuietLeavesTheDeviceLineOut() {
+        assertEquals("", standardErrorOfPickingCpu("true"));
+    }
+
+    /** What picking --device cpu prints on standard error with basin.quiet set to {@code quiet}. */
+    private static String standardErrorOfPickingCpu(String quiet) {
         DeviceOptions options = new DeviceOptions();
         new CommandLine(options).parseArgs("--device", "cpu");
         PrintStream err = System.err;
+        String before = System.getProperty("basin.quiet");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setProperty("basin.quiet", quiet);
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             assertSame(CpuBackend.get(), options.backend());
         } finally {
             System.setErr(err);
+            if (before == null) System.clearProperty("basin.quiet");
+            else System.setProperty("basin.quiet", before);
         }
-        assertEquals("device  cpu (asked for with --device cpu)", captured.toString(StandardCharsets.UTF_8).trim());
+        return captured.toString(StandardCharsets.UTF_8).trim();
     }
 
     @Test

@@ -164,6 +164,7 @@ public final class ModelSpec {
                 boolean spatial = type.equals("batchnorm2d");
                 if (spatial) requireImage(type, in);
                 else ShapeException.check(in.rank() == 1, "batchnorm1d expects a flat input [C], got %s", in);
+                requireRunningStatisticsFit(in.dim(0), 1);
                 return new BatchNorm(in.dim(0), spatial, eps(l), momentum(l));
             }
             case "dropout": {
@@ -178,10 +179,27 @@ public final class ModelSpec {
             case "basicblock": {
                 allowOnly(l, Set.of("type", "out", "stride", "eps", "momentum"));
                 requireImage(type, in);
-                return new BasicBlock(in.dim(0), positive(l.get("out"), "out"), positive(l, "stride", 1), eps(l), momentum(l));
+                int out = positive(l.get("out"), "out");
+                requireRunningStatisticsFit(out, 3);                // two BatchNorms, and a third in the projection
+                return new BasicBlock(in.dim(0), out, positive(l, "stride", 1), eps(l), momentum(l));
             }
             default:
                 throw new IllegalArgumentException("unknown layer type '" + type + "'; known: " + KNOWN);
+        }
+    }
+
+    /**
+     * A BatchNorm allocates its running mean and variance (2·C floats) as it is built, so a spec
+     * asking for billions of channels must be refused before that allocation, not by an
+     * OutOfMemoryError (found by ModelSpecFuzzTest).
+     */
+    private static void requireRunningStatisticsFit(long channels, int batchNorms) {
+        long bytes = 8L * channels * batchNorms;
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (bytes > free) {
+            throw new IllegalArgumentException(batchNorms + " BatchNorm over " + channels + " channels keep " + bytes
+                    + " bytes of running statistics, more than the " + free + " bytes of heap free");
         }
     }
 

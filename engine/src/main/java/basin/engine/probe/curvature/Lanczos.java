@@ -2,6 +2,7 @@ package basin.engine.probe.curvature;
 
 import basin.engine.linalg.OrthonormalBasis;
 import basin.engine.linalg.ParamVector;
+import basin.engine.probe.MemoryGuard;
 
 import java.util.Arrays;
 import java.util.List;
@@ -143,6 +144,10 @@ public final class Lanczos {
         if (start.dim() != h.dim()) throw new IllegalArgumentException("lanczos: start vector of length " + start.dim() + " for an operator of dimension " + h.dim());
         double startNorm = start.norm();
         if (!(startNorm > 0) || !Double.isFinite(startNorm)) throw new IllegalArgumentException("lanczos: start vector has norm " + startNorm);
+        if (reorthogonalise) {
+            MemoryGuard.require(h.backend(), "lanczos: " + m + " steps on " + h.dim() + " parameters keep the basis Q_m, "
+                    + m + " vectors of p float32", MemoryGuard.floats(m, h.dim()), "--lanczos-steps");
+        }
 
         double[] alpha = new double[m], beta = new double[m];
         OrthonormalBasis basis = reorthogonalise ? OrthonormalBasis.allocate(h.backend(), h.layout(), m) : null;

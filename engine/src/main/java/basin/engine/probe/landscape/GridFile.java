@@ -31,6 +31,8 @@ import java.util.Map;
  *   {"i": 0, "alpha": -1.0, "beta": -1.0, "loss": 2.31, "accuracy": 0.11}
  *   ...
  * </pre>
+ * A point may carry further numbers after these ({@code "lambda_max": 3.2, …}, a curvature map's);
+ * they are read back by name through {@link #extras()}.
  * A last line cut short by the interruption is dropped when the file is reopened.
  */
 public final class GridFile implements GridLog, AutoCloseable {
@@ -41,11 +43,13 @@ public final class GridFile implements GridLog, AutoCloseable {
 
     private final Path file;
     private final Map<Integer, LossSurface.Measurement> completed;
+    private final Map<Integer, Map<String, Double>> extras;
     private final BufferedWriter out;
 
-    private GridFile(Path file, Map<Integer, LossSurface.Measurement> completed, BufferedWriter out) {
+    private GridFile(Path file, Map<Integer, LossSurface.Measurement> completed, Map<Integer, Map<String, Double>> extras, BufferedWriter out) {
         this.file = file;
         this.completed = completed;
+        this.extras = extras;
         this.out = out;
     }
 
@@ -58,6 +62,7 @@ public final class GridFile implements GridLog, AutoCloseable {
             // Compared as parsed back from text: a long 0 and the int 0 it reads back as are the same grid.
             JsonNode header = JSON.readTree(JSON.writeValueAsString(Map.of("grid", grid)));
             Map<Integer, LossSurface.Measurement> done = new HashMap<>();
+            Map<Integer, Map<String, Double>> extras = new HashMap<>();
             List<String> kept = new ArrayList<>();
             kept.add(JSON.writeValueAsString(header));
             if (Files.exists(file)) {
@@ -68,9 +73,12 @@ public final class GridFile implements GridLog, AutoCloseable {
                 }
                 for (int n = 1; n < lines.size(); n++) {
                     JsonNode point = parse(lines.get(n));
-                    if (point == null || !point.has("i") || !point.has("loss")) continue;   // cut short by the interruption
-                    done.put(point.get("i").asInt(), new LossSurface.Measurement(point.get("loss").asDouble(),
-                            point.path("accuracy").isNull() ? Double.NaN : point.path("accuracy").asDouble(Double.NaN)));
+                    // Cut short by the interruption, or damaged: the point is measured again rather than guessed.
+                    if (!isPoint(point)) continue;
+                    JsonNode accuracy = point.path("accuracy");
+                    done.put(point.get("i").intValue(), new LossSurface.Measurement(point.get("loss").doubleValue(),
+                            accuracy.isNumber() ? accuracy.doubleValue() : Double.NaN));
+                    extras.put(point.get("i").intValue(), extras(point));
                     kept.add(lines.get(n));
                 }
             }
@@ -79,7 +87,7 @@ public final class GridFile implements GridLog, AutoCloseable {
             Files.write(tmp, kept, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            return new GridFile(file, done, out);
+            return new GridFile(file, done, extras, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open grid file " + file + ": " + e.getMessage(), e);
         }
@@ -91,13 +99,24 @@ public final class GridFile implements GridLog, AutoCloseable {
     }
 
     @Override
+    public Map<Integer, Map<String, Double>> extras() {
+        return extras;
+    }
+
+    @Override
     public synchronized void record(int index, double alpha, double beta, LossSurface.Measurement m) {
+        record(index, alpha, beta, m, Map.of());
+    }
+
+    @Override
+    public synchronized void record(int index, double alpha, double beta, LossSurface.Measurement m, Map<String, Double> extra) {
         Map<String, Object> point = new LinkedHashMap<>();
         point.put("i", index);
         point.put("alpha", alpha);
         point.put("beta", beta);
         point.put("loss", m.loss());
         point.put("accuracy", Double.isNaN(m.accuracy()) ? null : m.accuracy());
+        point.putAll(extra);
         try {
             out.write(JSON.writeValueAsString(point));
             out.newLine();
@@ -114,6 +133,29 @@ public final class GridFile implements GridLog, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close grid file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A point line as {@link #record} writes it: an integer index {@code i}, a number (or NaN) as
+     * {@code loss}, and an accuracy that is a number, null or absent. {@code asInt} and
+     * {@code asDouble} would read {@code "i": "x"} as point 0 and {@code "loss": "?"} as 0.0.
+     */
+    private static boolean isPoint(JsonNode point) {
+        if (point == null || !point.isObject()) return false;
+        JsonNode i = point.get("i"), loss = point.get("loss"), accuracy = point.path("accuracy");
+        return i != null && i.isIntegralNumber() && i.canConvertToInt() && loss != null && loss.isNumber()
+                && (accuracy.isMissingNode() || accuracy.isNull() || accuracy.isNumber());
+    }
+
+    /** A point's numbers besides its index, coordinates, loss and accuracy (NaN read back as NaN). */
+    private static Map<String, Double> extras(JsonNode point) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        point.fields().forEachRemaining(e -> {
+            String key = e.getKey();
+            boolean own = key.equals("i") || key.equals("alpha") || key.equals("beta") || key.equals("loss") || key.equals("accuracy");
+            if (!own && e.getValue().isNumber()) values.put(key, e.getValue().doubleValue());
+        });
+        return values;
     }
 
     private static JsonNode parse(String line) {

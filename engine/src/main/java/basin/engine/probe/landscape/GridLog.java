@@ -15,6 +15,16 @@ public interface GridLog {
     /** Keeps one measured point. */
     void record(int index, double alpha, double beta, LossSurface.Measurement measurement);
 
+    /** Keeps one measured point with further named numbers (a curvature map's λmax, λmin, …); a log that keeps none drops them. */
+    default void record(int index, double alpha, double beta, LossSurface.Measurement measurement, Map<String, Double> extra) {
+        record(index, alpha, beta, measurement);
+    }
+
+    /** The further numbers of the completed points, by index; empty for a log that keeps none. */
+    default Map<Integer, Map<String, Double>> extras() {
+        return Map.of();
+    }
+
     /** A log that keeps nothing: every run starts from scratch. */
     static GridLog none() {
         return new GridLog() {

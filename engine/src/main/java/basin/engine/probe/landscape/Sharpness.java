@@ -2,6 +2,8 @@ package basin.engine.probe.landscape;
 
 import basin.engine.linalg.ParamVector;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -45,14 +47,27 @@ public final class Sharpness {
      * {@code rng} (so the same seed gives the same directions).
      */
     public static RandomDirections randomDirections(LossSurface f, ParamVector theta, double epsilon, int m, SplittableRandom rng) {
+        if (m < 1) throw new IllegalArgumentException("sharpness: need m ≥ 1 directions, got " + m);
+        return randomDirections(f, theta, epsilon, unitDirections(theta, m, rng));
+    }
+
+    /** m directions uniform on the unit sphere, z_k/‖z_k‖ with z_k ~ N(0, I) drawn in turn from {@code rng}. */
+    public static List<ParamVector> unitDirections(ParamVector theta, int m, SplittableRandom rng) {
+        List<ParamVector> d = new ArrayList<>();
+        for (int k = 0; k < m; k++) d.add(Directions.unitGaussian(theta.backend(), theta.layout(), rng));
+        return d;
+    }
+
+    /** S_ε^max and S_ε^mean over given unit directions d_k (a file's, say), each step θ + ε d_k. */
+    public static RandomDirections randomDirections(LossSurface f, ParamVector theta, double epsilon, List<ParamVector> directions) {
+        int m = directions.size();
         if (m < 1 || !(epsilon > 0)) throw new IllegalArgumentException("sharpness: need m ≥ 1 directions and ε > 0, got " + m + ", " + epsilon);
         double base = f.loss(theta);
         double[] increases = new double[m];
         ParamVector point = theta.copy();
         for (int k = 0; k < m; k++) {
-            ParamVector d = Directions.unitGaussian(theta.backend(), theta.layout(), rng);
             point.copyFrom(theta);
-            point.axpy(epsilon, d);                                         // θ + ε d_k
+            point.axpy(epsilon, directions.get(k));                         // θ + ε d_k
             increases[k] = f.loss(point) - base;
         }
         Summary s = Summary.of(increases);

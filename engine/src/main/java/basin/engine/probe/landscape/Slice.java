@@ -1,6 +1,7 @@
 package basin.engine.probe.landscape;
 
 import basin.engine.linalg.ParamVector;
+import basin.engine.probe.MemoryGuard;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,10 @@ public final class Slice {
                 throw e;
             }
         };
-        runOn(Math.min(threads, Math.max(1, todo.size())), worker);
+        int workers = Math.min(threads, Math.max(1, todo.size()));
+        MemoryGuard.require(theta.backend(), "slice: " + workers + " threads each hold their own copy of θ, " + theta.dim()
+                + " float32", MemoryGuard.floats(workers, theta.dim()), "--threads");
+        runOn(workers, worker);
         return new Measured(losses, accuracies, resumed);
     }
 
