@@ -51,7 +51,7 @@ public final class NoiseRegimesStudy implements Study {
 
     @Override
     public String duration() {
-        return "--quick about 3 min; full not yet measured (2-core CPU)";
+        return "--quick about 3 min; full not measured (four runs of 10 epochs: about an hour on 2 cores, by its first epochs)";
     }
 
     @Override
