@@ -55,7 +55,7 @@ public final class FilterNormStudy implements Study {
         boolean q = o.quick();
         String dataset = o.dataset() != null ? o.dataset() : q ? "mnist-bundled" : "mnist";
         int epochs = o.epochs() != null ? o.epochs() : q ? 3 : 5;
-        Integer trainLimit = o.trainLimit() != null ? o.trainLimit() : q ? Integer.valueOf(4000) : null;
+        Integer trainLimit = o.trainLimit() != null ? o.trainLimit() : q ? Integer.valueOf(6000) : null;
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("study", NAME);
         c.put("seed_report", "shared/seeds/004_39b0479e2730b34d.txt");
