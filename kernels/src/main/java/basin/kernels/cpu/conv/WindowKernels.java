@@ -8,7 +8,7 @@ import basin.kernels.cpu.gemm.Workers;
  * max pooling with its argmax. Inner loops run along an output row over a precomputed range of
  * columns that are inside the image, so they carry no bounds branch and C2 can vectorise the
  * stride-1 case; padding is written as zeros outside that range. Each kernel splits its outermost
- * independent axis across {@link Workers}: rows of cols for im2col, input channels for col2im,
+ * independent axis across {@link Workers}: rows of cols for im2col, planes (n, c) for col2im,
  * planes for pooling, so no two threads write the same element.
  */
 public final class WindowKernels {
@@ -49,36 +49,43 @@ public final class WindowKernels {
 
     /** x = 0, then x[n, c, ih, iw] += cols[r, q] for every entry im2col would have read from there. */
     public static void col2im(float[] cols, int colsOff, Window2d w, float[] x, int xOff) {
-        int C = w.channels();
-        Workers.forRange(C, (long) w.patchSize() * w.positions(), (from, to) -> col2imChannels(cols, colsOff, w, x, xOff, from, to));
+        int planes = w.batch() * w.channels();
+        Workers.forRange(planes, (long) w.patchSize() * w.positions(), (from, to) -> col2imPlanes(cols, colsOff, w, x, xOff, from, to));
     }
 
-    private static void col2imChannels(float[] cols, int colsOff, Window2d w, float[] x, int xOff, int from, int to) {
-        int n = w.batch(), C = w.channels(), H = w.height(), W = w.width();
+    /**
+     * The planes (n, c) in [from, to) of x, one at a time: the plane (H·W floats) stays in L1
+     * while the kh·kw rows of cols that add into it stream past. Each element receives its terms
+     * in the order (ki, kj, oh), whatever the split.
+     */
+    private static void col2imPlanes(float[] cols, int colsOff, Window2d w, float[] x, int xOff, int from, int to) {
+        int C = w.channels(), H = w.height(), W = w.width();
         int kh = w.kernelH(), kw = w.kernelW(), sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW();
         int outH = w.outH(), outW = w.outW(), positions = w.positions();
-        for (int b = 0; b < n; b++) {
-            int plane = xOff + (b * C + from) * H * W;
-            java.util.Arrays.fill(x, plane, plane + (to - from) * H * W, 0f);
-        }
-        for (int c = from; c < to; c++) {
+        for (int plane = from; plane < to; plane++) {
+            int b = plane / C, c = plane % C, base = xOff + plane * H * W;
+            java.util.Arrays.fill(x, base, base + H * W, 0f);
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
                     int r = (c * kh + ki) * kw + kj;
                     int lo = firstInside(pw - kj, sw), hi = Math.min(outW, lastInside(W - 1 + pw - kj, sw) + 1);
                     int shift = kj - pw;
-                    for (int b = 0; b < n; b++) {
-                        for (int oh = 0; oh < outH; oh++) {
-                            int ih = oh * sh - ph + ki;
-                            if (ih < 0 || ih >= H) continue;
-                            int src = colsOff + r * positions + (b * outH + oh) * outW;
-                            int dst = xOff + ((b * C + c) * H + ih) * W + shift;
-                            for (int ow = lo; ow < hi; ow++) x[dst + ow * sw] += cols[src + ow];
-                        }
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * sh - ph + ki;
+                        if (ih < 0 || ih >= H) continue;
+                        int src = colsOff + r * positions + (b * outH + oh) * outW;
+                        int dst = base + ih * W + shift;
+                        if (sw == 1) addRow(cols, src, x, dst, lo, hi);
+                        else for (int ow = lo; ow < hi; ow++) x[dst + ow * sw] += cols[src + ow];
                     }
                 }
             }
         }
+    }
+
+    /** x[dst + ow] += cols[src + ow] for ow in [lo, hi): a unit-stride loop of its own, which C2 vectorises. */
+    private static void addRow(float[] cols, int src, float[] x, int dst, int lo, int hi) {
+        for (int ow = lo; ow < hi; ow++) x[dst + ow] += cols[src + ow];
     }
 
     /**

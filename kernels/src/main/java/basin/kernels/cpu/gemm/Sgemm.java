@@ -12,7 +12,9 @@ package basin.kernels.cpu.gemm;
  * serves NN, NT, TN and TT. Large products are split across a persistent pool of one thread per
  * processor ({@link GemmDriver}); small ones run on the calling thread. After the first call on a
  * thread nothing is allocated. A single column (n = 1, x and y contiguous) is a matrix–vector
- * product, which packing would only slow down; {@link Gemv} does it without. {@link PlainSgemm}
+ * product, which packing would only slow down; {@link Gemv} does it without. A·Bᵀ with k long
+ * beside m and n (a convolution's weight gradient) is m·n inner products of rows that are
+ * already contiguous; {@link InnerProductGemm} does it without packing either. {@link PlainSgemm}
  * is the same contract in plain loops, kept as the measured baseline.
  *
  * <p>C must not overlap A or B. Results are not bitwise reproducible across thread counts or
@@ -51,7 +53,9 @@ public final class Sgemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc, int threads) {
-        SerialGemm serial = Gemv.applies(transB, n, ldb, ldc) ? Gemv::gemm : BlockedSgemm::gemm;
+        SerialGemm serial = Gemv.applies(transB, n, ldb, ldc) ? Gemv::gemm
+                : InnerProductGemm.applies(transA, transB, m, n, k) ? InnerProductGemm::gemm
+                : BlockedSgemm::gemm;
         GemmDriver.run("sgemm", serial, threads, transA, transB, m, n, k, alpha,
                 a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }

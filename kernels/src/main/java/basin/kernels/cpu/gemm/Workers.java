@@ -17,10 +17,11 @@ public final class Workers {
     }
 
     /**
-     * Fewest element operations worth waking a worker for: a wake-up costs tens of microseconds,
-     * about what 2^18 simple loads and stores take on one core.
+     * Fewest element operations worth waking a worker for: a wake-up costs some microseconds to
+     * tens of microseconds, about what 2^16 simple loads and stores take on one core. (At 2^18, a
+     * convolution's im2col of one chunk, 2^18 floats, always ran on one thread.)
      */
-    public static final long PARALLEL_MIN_WORK = 1L << 18;
+    public static final long PARALLEL_MIN_WORK = 1L << 16;
 
     private static final Slabs SLABS = new Slabs();
 
