@@ -168,7 +168,7 @@ public final class HessianCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--subsets " + subsets + " needs at least as many examples, dataset " + d.name() + " has " + d.count());
         }
         Objective objective = new Objective(net, curvatureMode.mode());
-        CurvatureOperator h = distributed ? clusterOperator(theta) : operatorOver(objective, theta, batches);
+        CurvatureOperator h = distributed ? clusterOperator(theta, d.count()) : operatorOver(objective, theta, batches);
         runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
@@ -249,12 +249,12 @@ public final class HessianCommand implements Callable<Integer> {
      * executor applies its shard of whole batches, their vectors summed by a tree aggregation here;
      * restricted to the {@code --params} block when given, as the local one.
      */
-    private CurvatureOperator clusterOperator(ParamVector theta) {
+    private CurvatureOperator clusterOperator(ParamVector theta, int examples) {
         long labelSeed = new SplittableRandom(seed).split().nextLong();           // as OperatorOptions draws it
         CurvatureRecipe recipe = new CurvatureRecipe(ModelRecipe.of(model, weights, data.dataset, data.folder, DataOptions.parseSplit(data.split),
                 data.limit, device.device), batch, curvatureMode.mode(), operator.curvature(), operator.fisherSamples, labelSeed);
         cluster = engine.connect("probe hessian");
-        CurvatureOperator h = cluster.curvature(recipe, theta);
+        CurvatureOperator h = cluster.curvature(recipe, theta, examples);
         return params != null ? new BlockOperator(h, BlockOperator.select(h.layout(), params)) : h;
     }
 

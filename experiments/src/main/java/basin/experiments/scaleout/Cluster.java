@@ -28,9 +28,10 @@ public interface Cluster extends AutoCloseable {
     /**
      * The curvature matrix of {@code recipe} over its whole dataset at θ: the examples split into
      * contiguous shards of whole batches, each executor applying its shard's batch-size-weighted sum,
-     * the shards' vectors summed by a tree aggregation here. θ must be the recipe's weights.
+     * the shards' vectors summed by a tree aggregation here. θ must be the recipe's weights and
+     * {@code examples} the number of examples its data holds (N of the mean).
      */
-    CurvatureOperator curvature(CurvatureRecipe recipe, ParamVector theta);
+    CurvatureOperator curvature(CurvatureRecipe recipe, ParamVector theta, int examples);
 
     /**
      * Runs of a sweep as tasks, one per seed; a run already finished is not run again. Returns what
