@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The landscape commands through Spark in local mode with two threads against the same commands run
  * locally: the same points, bit for bit, in the same resumable grid file; a rerun measures only what
- * is missing; a task that fails halfway is retried without losing or repeating a point.
+ * is missing; a task that fails halfway is retried without losing or repeating a point; probe hessian
+ * finds the local eigenvalues and trace.
  */
 class SparkLocalModeTest {
     @TempDir
@@ -108,5 +109,22 @@ class SparkLocalModeTest {
             assertEquals(l.get("losses"), s.get("losses"), String.join(" ", probe));
             assertEquals(l.get("accuracies"), s.get("accuracies"), String.join(" ", probe));
         }
+    }
+
+    @Test
+    void probeHessianThroughSparkFindsTheLocalEigenvaluesAndTrace() throws Exception {
+        List<String> args = concat(List.of("probe", "hessian"), "--top-k", "2", "--lanczos-steps", "8", "--trace", "--trace-samples", "4",
+                "--trace-error", "1e-9", "--batch", "30");
+        args.addAll(models.modelA(100));
+        JsonNode local = Fixtures.json(args);
+        JsonNode spark = Fixtures.json(concat(args, "--engine", "spark", "--master", "local[2]", "--conf", "spark.ui.enabled=false"));
+        // The products agree to float32 rounding (SparkCurvatureOperatorTest); Lanczos and Hutchinson amplify the products' rounding differences only mildly over 8 and 4 steps.
+        for (int i = 0; i < 2; i++) {
+            double l = local.get("eigenvalues").get(i).asDouble(), s = spark.get("eigenvalues").get(i).asDouble();
+            assertEquals(l, s, 1e-4 * Math.abs(local.get("lambda_max").asDouble()), "eigenvalue " + (i + 1));
+        }
+        assertEquals(local.get("trace").asDouble(), spark.get("trace").asDouble(), 1e-4 * Math.abs(local.get("trace").asDouble()));
+        assertEquals(local.get("hvp_count"), spark.get("hvp_count"));
+        assertTrue(spark.get("engine").asText().startsWith("spark local[2]"), spark.toString());
     }
 }
