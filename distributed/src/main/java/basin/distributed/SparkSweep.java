@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * A sweep's runs as Spark tasks, one seed a task. Runs whose steps have all finished are not
  * submitted; the others resume inside their own run folders (a retried task too), which must lie
- * where every executor sees them. A task's console goes to {@code seed-S/console.log}, since tasks
+ * where every executor sees them. A task's console goes to {@code seed-S.log} beside its folder, since tasks
  * print at the same time; this machine prints one line as each run ends.
  */
 final class SparkSweep {
@@ -42,7 +42,7 @@ final class SparkSweep {
         }
         List<String> failed = new ArrayList<>();
         if (remaining.isEmpty()) return failed;
-        console.println("sweep   " + remaining.size() + " runs as Spark tasks (seeds " + remaining + "); each one's log: seed-S/console.log");
+        console.println("sweep   " + remaining.size() + " runs as Spark tasks (seeds " + remaining + "); each one's log: " + recipe.log(0).getParent() + "/seed-S.log");
         try {
             Jobs.run(spark, spark.parallelize(remaining, remaining.size()), (context, items) -> {
                 List<Outcome> outcomes = new ArrayList<>();
@@ -70,8 +70,8 @@ final class SparkSweep {
     /** On an executor: one seed's run into its folder, its console to the folder's log. */
     private static String runOne(SweepRecipe recipe, long seed) throws IOException {
         Path dir = recipe.runFolder(seed);
-        Files.createDirectories(dir);
-        try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("console.log"), StandardOpenOption.CREATE,
+        Files.createDirectories(dir.getParent());
+        try (PrintStream log = new PrintStream(Files.newOutputStream(recipe.log(seed), StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND), true, StandardCharsets.UTF_8)) {
             return Sweep.runOne(Studies.named(recipe.study()), recipe.options(seed), dir, log);
         } catch (UncheckedIOException e) {

@@ -23,6 +23,11 @@ public record SweepRecipe(String study, boolean quick, String dataset, String da
         return new StudyOptions(quick, dataset, data == null ? null : Path.of(data), device, epochs, seed, normalisation, trainLimit);
     }
 
+    /** Where the run of {@code seed} prints when it runs as a task: {@code seed-S.log}, beside its run folder. */
+    public Path log(long seed) {
+        return Path.of(folder, "seed-" + seed + ".log");
+    }
+
     /** The run folder of {@code seed}. */
     public Path runFolder(long seed) {
         return Path.of(folder, "seed-" + seed);
