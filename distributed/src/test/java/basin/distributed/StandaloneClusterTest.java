@@ -1,5 +1,18 @@
 package basin.distributed;
 
+import basin.engine.data.Split;
+import basin.engine.linalg.ParamVector;
+import basin.engine.nn.Mode;
+import basin.engine.nn.Objective;
+import basin.engine.probe.curvature.Curvature;
+import basin.engine.probe.curvature.HessianOperator;
+import basin.engine.probe.landscape.DatasetLoss;
+import basin.engine.probe.landscape.GridFile;
+import basin.engine.probe.landscape.Slice;
+import basin.experiments.scaleout.CurvatureRecipe;
+import basin.experiments.scaleout.ModelRecipe;
+import basin.experiments.scaleout.SurfaceRecipe;
+import basin.kernels.cpu.CpuBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static basin.distributed.Fixtures.concat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a JVM of its own started from the Spark jars on the test classpath (their main classes, as
  * Spark's sbin scripts start them), one core each. The workers start executor JVMs of their own, so
  * the model, its data and the points cross process boundaries as they would between machines. The
- * same equalities as in local mode: the grid file point for point, and probe hessian's eigenvalues.
+ * same equalities as in local mode: a plane's grid file point for point, and a dataset HVP to float32 rounding.
  */
 class StandaloneClusterTest {
     @TempDir
@@ -104,38 +117,52 @@ class StandaloneClusterTest {
                 + "; logs in " + dir);
     }
 
-    /** The settings that point a command at the cluster: the executors get this JVM's classpath (Basin's classes and Spark's). */
-    private static List<String> cluster() {
-        return List.of("--engine", "spark", "--master", master, "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.executor.memory=512m", "--conf", "spark.executor.extraClassPath=" + System.getProperty("java.class.path"));
+    /** The settings that point a driver at the cluster: the executors get this JVM's classpath (Basin's classes and Spark's). */
+    private static Map<String, String> settings() {
+        return Map.of("spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1",
+                "spark.executor.memory", "512m", "spark.executor.extraClassPath", System.getProperty("java.class.path"));
     }
 
     @Test
-    void slice2dOnAStandaloneClusterEqualsTheLocalRunPointForPoint() throws Exception {
+    void aPlaneAndADatasetHessianOnAStandaloneClusterEqualTheLocalOnes() throws Exception {
+        // One application for both, so that the executors start once (a few seconds each on two cores).
+        ModelRecipe model = ModelRecipe.of(models.spec, models.weightsA, "mnist-bundled", models.data, Split.TEST, 100, "cpu");
+        SurfaceRecipe loss = new SurfaceRecipe(model, 30, false, null, 0);
+        DatasetLoss f = loss.build();
+        ParamVector theta = model.load(model.model(), CpuBackend.get());
+        ParamVector d1 = Fixtures.gaussian(f.model(), 1), d2 = Fixtures.gaussian(f.model(), 2);
+        d1.scal(0.1 * theta.norm() / d1.norm());
+        d2.scal(0.1 * theta.norm() / d2.norm());
+        double[] alphas = Slice.linspace(-1, 1, 4), betas = Slice.linspace(-1, 1, 3);
+        Map<String, Object> grid = Map.of("probe", "standalone test");
         Path local = dir.resolve("local.jsonl"), spark = dir.resolve("cluster.jsonl");
-        List<String> args = concat(List.of("probe", "slice2d"), "--alphas=-1:1:4", "--betas=-1:1:3");
-        args.addAll(models.modelA(100));
-        JsonNode l = Fixtures.json(concat(args, "--out", local.toString(), "--threads", "2"));
-        JsonNode s = Fixtures.json(concat(concat(args, "--out", spark.toString()), cluster().toArray(new String[0])));
-        assertEquals(l.get("losses"), s.get("losses"));
+        Slice.Result l, s;
+        try (GridFile log = GridFile.open(local, grid)) {
+            l = Slice.plane(f, theta, d1, d2, alphas, betas, 2, log);
+        }
+        HessianOperator localH = HessianOperator.over(new Objective(f.model(), Mode.EVAL), theta, model.data(), 30);
+        ParamVector v = Fixtures.gaussian(f.model(), 3);
+        ParamVector localHv = localH.apply(v), sparkHv;
+        try (SparkCluster cluster = new SparkCluster("standalone test", master, settings())) {
+            assertTrue(cluster.describe().startsWith("spark " + master), cluster.describe());
+            try (GridFile log = GridFile.open(spark, grid)) {
+                s = Slice.plane(cluster.grid(loss), theta, d1, d2, alphas, betas, log);
+            }
+            sparkHv = cluster.curvature(new CurvatureRecipe(model, 30, Mode.EVAL, Curvature.HESSIAN, 1, 0), theta, 100).apply(v);
+        }
+        assertArrayEquals(l.losses(), s.losses());
+        assertArrayEquals(l.accuracies(), s.accuracies());
         assertEquals(Fixtures.readGrid(local).points(), Fixtures.readGrid(spark).points());
-        assertTrue(s.get("engine").asText().startsWith("spark " + master), s.get("engine").asText());
+        // Float32 rounding of the sum over 4 batches in another order (see SparkCurvatureOperatorTest).
+        float[] e = localHv.toHost(), a = sparkHv.toHost();
+        double scale = 0;
+        for (float x : e) scale = Math.max(scale, Math.abs(x));
+        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 2e-6 * scale, "H v entry " + i);
+        // The executors ran in the workers' JVMs, one on each.
         for (int w = 1; w <= 2; w++) {
             try (var apps = Files.list(dir.resolve("work-" + w))) {
                 assertTrue(apps.anyMatch(app -> app.getFileName().toString().startsWith("app-")), "worker " + w + " ran no executor");
             }
-        }
-    }
-
-    @Test
-    void probeHessianOnAStandaloneClusterFindsTheLocalEigenvalues() throws Exception {
-        List<String> args = concat(List.of("probe", "hessian"), "--top-k", "2", "--lanczos-steps", "6", "--batch", "25");
-        args.addAll(models.modelA(100));
-        JsonNode local = Fixtures.json(args), spark = Fixtures.json(concat(args, cluster().toArray(new String[0])));
-        for (int i = 0; i < 2; i++) {
-            assertEquals(local.get("eigenvalues").get(i).asDouble(), spark.get("eigenvalues").get(i).asDouble(),
-                    1e-4 * Math.abs(local.get("lambda_max").asDouble()), "eigenvalue " + (i + 1) + " (float32 rounding of the sums, see SparkCurvatureOperatorTest)");
         }
     }
 }
