@@ -43,6 +43,11 @@ public final class EngineOptions {
         }
     }
 
+    /** Checks the options, and that the engine is on the classpath, before a command does any work. */
+    void check() {
+        if (distributed()) ScaleOut.named(engine);
+    }
+
     /** A connection to the cluster, for {@code application} (its name in Spark's UI). */
     Cluster connect(String application) {
         return ScaleOut.named(engine).connect("basin " + application, master, conf);

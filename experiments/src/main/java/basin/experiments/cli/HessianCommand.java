@@ -294,6 +294,7 @@ public final class HessianCommand implements Callable<Integer> {
         if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
         if (subsets != null && subsets < 1) throw new IllegalArgumentException("--subsets must be ≥ 1, got " + subsets);
         if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
+        engine.check();
         if (engine.distributed() && subsets != null) {
             throw new IllegalArgumentException("--subsets runs with --engine local only: each subset is an operator of its own, not shards of one");
         }

@@ -101,6 +101,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
     /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. The first thing every probe does, so the shared options are checked here. */
     ParamVector load(Path file) {
         if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        engine.check();
         return load(file, net());
     }
 

@@ -94,6 +94,7 @@ public final class StudyCommand implements Callable<Integer> {
         if (engine.distributed() && seeds == null) {
             throw new IllegalArgumentException("--engine spark runs the runs of a sweep as tasks: give --seeds S1,S2,…");
         }
+        engine.check();
         if (seeds != null) {
             System.out.println("sweep   " + name + (quick ? " (quick)" : "") + " over seeds " + seeds + ": " + study.summary());
             if (engine.distributed()) {
