@@ -21,6 +21,9 @@ import basin.engine.probe.curvature.SpectralDensity;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.engine.train.DeviceBatches;
 import basin.experiments.report.RunFolder;
+import basin.experiments.scaleout.Cluster;
+import basin.experiments.scaleout.CurvatureRecipe;
+import basin.experiments.scaleout.ModelRecipe;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,22 +139,36 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     OperatorOptions operator;
 
+    @Mixin
+    EngineOptions engine;
+
+    private Cluster cluster;                    // with --engine spark
     private String runningStatistics;           // what the eval-mode loss reads besides θ, for the outputs
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return probe();
+        } finally {
+            if (cluster != null) cluster.close();
+        }
+    }
+
+    private Integer probe() throws Exception {
         checkOptions();
+        boolean distributed = engine.distributed();
         Backend backend = device.backend();
         Sequential net = ModelSpec.read(model);
         ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
         if (d.count() == 0) throw new IllegalArgumentException("probe hessian: dataset " + d.name() + " has no examples");
-        List<Batch> batches = new DeviceBatches(backend, d, batch).resident();       // on the device: every product sweeps them again
+        // On the device: every product sweeps them again. With --engine spark the executors hold them, shard by shard.
+        List<Batch> batches = distributed ? null : new DeviceBatches(backend, d, batch).resident();
         if (subsets != null && subsets > d.count()) {
             throw new IllegalArgumentException("--subsets " + subsets + " needs at least as many examples, dataset " + d.name() + " has " + d.count());
         }
         Objective objective = new Objective(net, curvatureMode.mode());
-        CurvatureOperator h = operatorOver(objective, theta, batches);
+        CurvatureOperator h = distributed ? clusterOperator(theta, d.count()) : operatorOver(objective, theta, batches);
         runningStatistics = RunningStatistics.of(net).describe();
         int p = h.dim(), m = Math.min(lanczosSteps, p);
         PrintStream out = System.out;
@@ -227,6 +244,20 @@ public final class HessianCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The chosen operator over the whole dataset on the cluster of {@code --engine spark}: each
+     * executor applies its shard of whole batches, their vectors summed by a tree aggregation here;
+     * restricted to the {@code --params} block when given, as the local one.
+     */
+    private CurvatureOperator clusterOperator(ParamVector theta, int examples) {
+        long labelSeed = new SplittableRandom(seed).split().nextLong();           // as OperatorOptions draws it
+        CurvatureRecipe recipe = new CurvatureRecipe(ModelRecipe.of(model, weights, data.dataset, data.folder, DataOptions.parseSplit(data.split),
+                data.limit, device.device), batch, curvatureMode.mode(), operator.curvature(), operator.fisherSamples, labelSeed);
+        cluster = engine.connect("probe hessian");
+        CurvatureOperator h = cluster.curvature(recipe, theta, examples);
+        return params != null ? new BlockOperator(h, BlockOperator.select(h.layout(), params)) : h;
+    }
+
     /** The chosen operator over the batches, restricted to the {@code --params} block when given. */
     private CurvatureOperator operatorOver(Objective objective, ParamVector theta, List<Batch> batches) {
         CurvatureOperator h = operator.over(objective, theta, batches, seed);
@@ -263,6 +294,14 @@ public final class HessianCommand implements Callable<Integer> {
         if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
         if (subsets != null && subsets < 1) throw new IllegalArgumentException("--subsets must be ≥ 1, got " + subsets);
         if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
+        engine.check();
+        if (engine.distributed() && subsets != null) {
+            throw new IllegalArgumentException("--subsets runs with --engine local only: each subset is an operator of its own, not shards of one");
+        }
+        if (engine.distributed() && operator.curvature() == Curvature.FISHER_MC) {
+            throw new IllegalArgumentException("--operator fisher-mc runs with --engine local only: its labels are drawn in one pass over "
+                    + "the batches, which shards would draw differently");
+        }
     }
 
     private Map<String, Object> jsonReport(Dataset d, CurvatureOperator h, Lanczos.Result lanczos, double[] residuals, double[] negativeResiduals,
@@ -294,6 +333,7 @@ public final class HessianCommand implements Callable<Integer> {
         o.put("operator_description", operator.describe());
         if (h.curvature() == Curvature.FISHER_MC) o.put("fisher_samples", operator.fisherSamples);
         o.put("hvp_count", h.productCount());
+        if (cluster != null) o.put("engine", cluster.describe());
         o.put("seconds", seconds);
         if (powerResult != null) {
             o.put("lambda_max_power", powerResult.lambda());

@@ -43,7 +43,7 @@ public final class InterpolateCommand extends LandscapeCommand {
         GridLog log = gridLog(out, grid);
         PathResult path;
         try {
-            path = LinearPath.measure(f, a, b, points, threads(), log);
+            path = LinearPath.measure(f, gridEngine(f, statistics), a, b, points, log);
         } finally {
             close(log);
         }
@@ -52,6 +52,7 @@ public final class InterpolateCommand extends LandscapeCommand {
         o.put("path", "θ(α) = (1 − α) θ_A + α θ_B");
         o.put("running_statistics", path.runningStatistics());
         putPath(o, path);
+        putEngine(o);
         o.put("distance", Math.sqrt(distanceSquared(a, b)));
         if (json) printJson(o);
         else printPath("interpolate", f, path);

@@ -8,10 +8,14 @@ import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.Directions;
+import basin.engine.probe.landscape.GridEngine;
 import basin.engine.probe.landscape.GridFile;
 import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.experiments.report.RunFolder;
+import basin.experiments.scaleout.Cluster;
+import basin.experiments.scaleout.ModelRecipe;
+import basin.experiments.scaleout.SurfaceRecipe;
 import basin.kernels.Backend;
 import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Mixin;
@@ -59,7 +63,12 @@ abstract class LandscapeCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @Mixin
+    EngineOptions engine;
+
     private Backend backend;
+    private Cluster cluster;                  // with --engine spark, from the first grid on
+    private String engineDescription;
     private Sequential net;
     private String specText;
     private Dataset dataset;
@@ -92,6 +101,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
     /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. The first thing every probe does, so the shared options are checked here. */
     ParamVector load(Path file) {
         if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        engine.check();
         return load(file, net());
     }
 
@@ -164,8 +174,42 @@ abstract class LandscapeCommand implements Callable<Integer> {
         return out == null ? GridLog.none() : GridFile.open(out, grid);
     }
 
-    static void close(GridLog log) {
-        if (log instanceof GridFile) ((GridFile) log).close();
+    /**
+     * Where the points of a grid over {@code f} are measured: this machine's {@code --threads}, or,
+     * with {@code --engine spark}, the executors of a cluster, which rebuild the same loss from the
+     * same files ({@link SurfaceRecipe}); {@code statistics} says how a path recomputes BatchNorm's
+     * statistics (null around one model). Either way the points go to the same grid file.
+     */
+    GridEngine gridEngine(DatasetLoss f, StatisticsOptions statistics) {
+        if (!engine.distributed()) return GridEngine.threads(f, threads());
+        if (threads != null) {
+            throw new IllegalArgumentException("--threads applies to --engine local; with --engine spark each executor core measures one "
+                    + "point at a time (local[N], spark.executor.cores)");
+        }
+        ModelRecipe recipe = ModelRecipe.of(model, weights, data.dataset, data.folder, DataOptions.parseSplit(data.split), data.limit, device.device);
+        boolean recompute = f.runningStatistics().recomputed();
+        SurfaceRecipe loss = new SurfaceRecipe(recipe, batch, recompute, statistics == null ? null : statistics.limit,
+                statistics == null ? 0 : statistics.batch);
+        String probe = getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+        cluster = engine.connect("probe " + probe);
+        engineDescription = cluster.describe();
+        return cluster.grid(loss);
+    }
+
+    /** Where the points were measured, for outputs: the threads, or the cluster. */
+    void putEngine(Map<String, Object> o) {
+        if (engineDescription != null) o.put("engine", engineDescription);
+        else o.put("threads", threads());
+    }
+
+    /** Closes the grid file, if any, and the cluster, if one was connected. */
+    void close(GridLog log) {
+        try {
+            if (log instanceof GridFile) ((GridFile) log).close();
+        } finally {
+            if (cluster != null) cluster.close();
+            cluster = null;
+        }
     }
 
     /** The fields every output starts with: what was measured, on what. */

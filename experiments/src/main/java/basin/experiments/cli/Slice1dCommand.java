@@ -42,7 +42,7 @@ public final class Slice1dCommand extends LandscapeCommand {
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         try {
-            r = Slice.line(f, theta, d, a, threads(), log);
+            r = Slice.line(gridEngine(f, null), theta, d, a, log);
         } finally {
             close(log);
         }
@@ -50,7 +50,7 @@ public final class Slice1dCommand extends LandscapeCommand {
         o.put("direction", direction.describe());
         o.put("direction_norm", d.norm());
         o.put("theta_norm", theta.norm());
-        o.put("threads", threads());
+        putEngine(o);
         o.putAll(basin.experiments.report.ProbeRecords.slice(r));
         if (json) {
             printJson(o);

@@ -7,6 +7,7 @@ import basin.engine.probe.curvature.HessianOperator;
 import basin.engine.probe.landscape.CurvatureMap;
 import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.Directions;
+import basin.engine.probe.landscape.GridEngine;
 import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.Slice;
 import basin.engine.probe.landscape.TwoModelPlane;
@@ -72,6 +73,9 @@ public final class Slice2dCommand extends LandscapeCommand {
             }
         }
         if (curvature && curvatureSteps < 2) throw new IllegalArgumentException("--curvature-steps must be ≥ 2 (for λmax and λmin), got " + curvatureSteps);
+        if (curvature && engine.distributed()) {
+            throw new IllegalArgumentException("--curvature runs with --engine local only: the Lanczos run at each point is not handed to Spark yet");
+        }
         if (curvature && weightsB != null) {
             throw new IllegalArgumentException("--curvature cannot apply with --weights-b: the points between two models recompute BatchNorm statistics, "
                     + "which the Hessian does not differentiate");
@@ -129,13 +133,14 @@ public final class Slice2dCommand extends LandscapeCommand {
                 r = map.slice();
             } else {
                 // Through two models the plane is a path between them and needs their running statistics checked.
-                r = plane != null ? plane.measure(f, a, b, threads(), log) : Slice.plane(f, origin, d1, d2, a, b, threads(), log);
+                GridEngine points = gridEngine(f, plane != null ? statistics : null);
+                r = plane != null ? plane.measure(f, points, a, b, log) : Slice.plane(points, origin, d1, d2, a, b, log);
             }
         } finally {
             close(log);
         }
         o.put("running_statistics", f.runningStatistics().describe());
-        o.put("threads", threads());
+        putEngine(o);
         o.putAll(basin.experiments.report.ProbeRecords.slice(r));
         if (map != null) putCurvature(o, map);
         if (json) {

@@ -1,6 +1,8 @@
 package basin.experiments.cli;
 
 import basin.experiments.report.RunFolder;
+import basin.experiments.scaleout.Cluster;
+import basin.experiments.scaleout.SweepRecipe;
 import basin.experiments.study.Studies;
 import basin.experiments.study.Study;
 import basin.experiments.study.StudyChecks;
@@ -8,6 +10,7 @@ import basin.experiments.study.StudyOptions;
 import basin.experiments.study.StudyRun;
 import basin.experiments.study.Sweep;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,6 +71,9 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print summary.json at the end.")
     boolean json;
 
+    @Mixin
+    EngineOptions engine;
+
     @Override
     public Integer call() throws Exception {
         if (name.equals("list")) {
@@ -85,9 +91,21 @@ public final class StudyCommand implements Callable<Integer> {
         Study study = Studies.named(name);
         StudyOptions options = new StudyOptions(quick, dataset, data, device, epochs, seed, normalisation, trainLimit);
         Path dir = out != null ? out : Path.of("runs", name + (quick ? "-quick" : "") + (seeds != null ? "-sweep" : ""));
+        if (engine.distributed() && seeds == null) {
+            throw new IllegalArgumentException("--engine spark runs the runs of a sweep as tasks: give --seeds S1,S2,…");
+        }
+        engine.check();
         if (seeds != null) {
             System.out.println("sweep   " + name + (quick ? " (quick)" : "") + " over seeds " + seeds + ": " + study.summary());
-            Sweep.run(study, options, seeds, dir, System.out);
+            if (engine.distributed()) {
+                try (Cluster cluster = engine.connect("study " + name)) {
+                    System.out.println("engine  " + cluster.describe());
+                    SweepRecipe recipe = SweepRecipe.of(name, options, dir);
+                    Sweep.run(study, seeds, dir, remaining -> cluster.sweep(recipe, remaining, System.out));
+                }
+            } else {
+                Sweep.run(study, options, seeds, dir, System.out);
+            }
             System.out.println("done    " + dir.resolve("report.html") + ", " + dir.resolve("tables/correlations.md"));
             return 0;
         }

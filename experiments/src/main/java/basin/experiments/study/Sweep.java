@@ -42,8 +42,32 @@ public final class Sweep {
     record Row(long seed, String model, Map<String, Double> measures, double testAccuracy, double gap) {
     }
 
-    /** Runs {@code study} for every seed into {@code dir/seed-S}, then writes the summary across them. */
+    /**
+     * Where a sweep's runs happen: one after another here ({@link #run(Study, StudyOptions, List, Path, PrintStream)}),
+     * or as tasks of a cluster. Returns what failed, as "seed S: reason".
+     */
+    public interface Runs {
+        List<String> run(List<Long> seeds);
+    }
+
+    /** Runs {@code study} for every seed into {@code dir/seed-S}, one after another, then writes the summary across them. */
     public static void run(Study study, StudyOptions options, List<Long> seeds, Path dir, PrintStream console) throws IOException {
+        run(study, seeds, dir, remaining -> {
+            List<String> failed = new ArrayList<>();
+            for (long seed : remaining) {
+                console.println("sweep   " + study.name() + ", seed " + seed + " → " + dir.resolve("seed-" + seed));
+                String failure = runOne(study, options.withSeed(seed), dir.resolve("seed-" + seed), console);
+                if (failure != null) {
+                    console.println("sweep   seed " + seed + " failed, the sweep goes on: " + failure);
+                    failed.add("seed " + seed + ": " + failure);
+                }
+            }
+            return failed;
+        });
+    }
+
+    /** Runs {@code study} for every seed into {@code dir/seed-S} by {@code runs}, then writes the summary across them. */
+    public static void run(Study study, List<Long> seeds, Path dir, Runs runs) throws IOException {
         if (seeds.size() < 2) throw new StudyException("--seeds: a sweep needs at least two seeds, got " + seeds);
         RunFolder folder = new RunFolder(dir);
         Map<String, Object> identity = new LinkedHashMap<>();
@@ -57,19 +81,7 @@ public final class Sweep {
                         + "'; nothing was changed there: choose another --out");
             }
         }
-        List<String> failed = new ArrayList<>();
-        for (long seed : seeds) {
-            StudyOptions o = options.withSeed(seed);
-            Map<String, Object> config = study.configuration(o);
-            Path runDir = dir.resolve("seed-" + seed);
-            console.println("sweep   " + study.name() + ", seed " + seed + " → " + runDir);
-            try {
-                new StudyRun(runDir, study.name(), config, console).run(study.steps(o, config));
-            } catch (StudyException e) {
-                console.println("sweep   seed " + seed + " failed, the sweep goes on: " + e.getMessage());
-                failed.add("seed " + seed + ": " + e.getMessage());
-            }
-        }
+        List<String> failed = runs.run(seeds);
         identity.put("failed", failed);
         folder.writeJson("sweep.json", identity);
         List<Row> rows = new ArrayList<>();
@@ -82,6 +94,28 @@ public final class Sweep {
                     + (failed.isEmpty() ? "" : "; failed: " + String.join("; ", failed)));
         }
         summarise(study, folder, rows, failed, seeds);
+    }
+
+    /**
+     * One seed's run, resumed where it stopped: null when it finished, else why it failed (a
+     * divergent model), so that the sweep goes on with the others.
+     */
+    public static String runOne(Study study, StudyOptions seeded, Path runDir, PrintStream console) {
+        Map<String, Object> config = study.configuration(seeded);
+        try {
+            new StudyRun(runDir, study.name(), config, console).run(study.steps(seeded, config));
+            return null;
+        } catch (StudyException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Whether a seed's run has every step finished under its configuration (then it is not run again). */
+    public static boolean finished(Study study, StudyOptions seeded, Path runDir) {
+        if (!Files.exists(runDir.resolve("steps.json"))) return false;
+        Map<String, Object> config = study.configuration(seeded);
+        StudyRun run = new StudyRun(runDir, study.name(), config, new PrintStream(PrintStream.nullOutputStream()));
+        return study.steps(seeded, config).stream().allMatch(step -> run.isFinished(step.name()));
     }
 
     /** The models of one run's summary: each object with an accuracy is a model; a flat summary is one model. */

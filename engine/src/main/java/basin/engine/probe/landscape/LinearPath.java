@@ -17,11 +17,16 @@ public final class LinearPath {
 
     /** Loss and accuracy at {@code points} evenly spaced t from 0 to 1 (both ends included), and the barrier. */
     public static PathResult measure(LossSurface f, ParamVector thetaA, ParamVector thetaB, int points, int threads, GridLog log) {
+        return measure(f, GridEngine.threads(f, threads), thetaA, thetaB, points, log);
+    }
+
+    /** The same path with its points measured by {@code engine}; {@code f} is the loss the engine measures, checked here. */
+    public static PathResult measure(LossSurface f, GridEngine engine, ParamVector thetaA, ParamVector thetaB, int points, GridLog log) {
         if (points < 2) throw new IllegalArgumentException("interpolation: need at least the two end points, got " + points);
         RunningStatistics statistics = f.runningStatistics();
         statistics.requireRecomputedFor("interpolation");             // before any work
         ParamVector d = Directions.between(thetaA, thetaB);
-        Slice.Result r = Slice.line(f, thetaA, d, Slice.linspace(0, 1, points), threads, log);
+        Slice.Result r = Slice.line(engine, thetaA, d, Slice.linspace(0, 1, points), log);
         return new PathResult(r.alphas(), r.losses(), r.accuracies(), Barrier.of(r.alphas(), r.losses()), statistics.describe());
     }
 }

@@ -1,7 +1,6 @@
 package basin.engine.probe.landscape;
 
 import basin.engine.linalg.ParamVector;
-import basin.engine.probe.MemoryGuard;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slices of the loss through a point θ (Li et al. 2018, §3):
@@ -19,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   2D   f(α, β) = L(θ + α d₁ + β d₂)      over α₁ … α_m × β₁ … β_n, α outer
  * </pre>
  * with the accuracy beside each loss. Grid points are independent, so they are measured on
- * {@code threads} threads, each with its own copy of θ; every finished point goes to a {@link GridLog}
- * at once, and points the log already holds are not measured again.
+ * {@code threads} threads, each with its own copy of θ (or by another {@link GridEngine}, e.g. over a
+ * cluster); every finished point goes to a {@link GridLog} at once, and points the log already holds
+ * are not measured again.
  *
  * <p>Why threads over points and not only the parallel GEMM: the GEMM splits only products above
  * 2²¹ multiply-adds across cores, while the element-wise kernels, the log-softmax and the loss
@@ -73,6 +72,27 @@ public final class Slice {
         return grid(f, theta, d1, d2, alphas, betas, threads, log);
     }
 
+    /** f(α) = L(θ + α d) at each α, the points measured by {@code engine}. */
+    public static Result line(GridEngine engine, ParamVector theta, ParamVector d, double[] alphas, GridLog log) {
+        return grid(engine, theta, d, null, alphas, null, log);
+    }
+
+    /** f(α, β) = L(θ + α d₁ + β d₂) over the grid, α outer, the points measured by {@code engine}. */
+    public static Result plane(GridEngine engine, ParamVector theta, ParamVector d1, ParamVector d2,
+                               double[] alphas, double[] betas, GridLog log) {
+        return grid(engine, theta, d1, d2, alphas, betas, log);
+    }
+
+    /**
+     * point ← θ + a d₁ + b d₂ (d₂ may be null), in this order of float32 operations: every grid
+     * engine forms a point's parameters here, so a point's value does not depend on where it ran.
+     */
+    public static void pointAt(ParamVector theta, ParamVector d1, ParamVector d2, double a, double b, ParamVector point) {
+        point.copyFrom(theta);
+        point.axpy(a, d1);
+        if (d2 != null) point.axpy(b, d2);
+    }
+
     /** n points evenly spaced from {@code from} to {@code to}, both included (numpy's linspace). */
     public static double[] linspace(double from, double to, int n) {
         if (n < 1) throw new IllegalArgumentException("linspace: need at least one point, got " + n);
@@ -83,13 +103,18 @@ public final class Slice {
 
     private static Result grid(LossSurface f, ParamVector theta, ParamVector d1, ParamVector d2,
                                double[] alphas, double[] betas, int threads, GridLog log) {
+        return grid(GridEngine.threads(f, threads), theta, d1, d2, alphas, betas, log);
+    }
+
+    private static Result grid(GridEngine engine, ParamVector theta, ParamVector d1, ParamVector d2,
+                               double[] alphas, double[] betas, GridLog log) {
         int n = betas == null ? 1 : betas.length, points = alphas.length * n;
         double[] a = new double[points], b = new double[points];
         for (int index = 0; index < points; index++) {
             a[index] = alphas[index / n];
             b[index] = betas == null ? 0 : betas[index % n];
         }
-        Measured m = at(f, theta, d1, d2, a, b, threads, log);
+        Measured m = at(engine, theta, d1, d2, a, b, log);
         return new Result(alphas.clone(), betas == null ? null : betas.clone(), m.losses, m.accuracies, m.resumed);
     }
 
@@ -103,9 +128,14 @@ public final class Slice {
      */
     static Measured at(LossSurface f, ParamVector theta, ParamVector d1, ParamVector d2,
                        double[] a, double[] b, int threads, GridLog log) {
+        return at(GridEngine.threads(f, threads), theta, d1, d2, a, b, log);
+    }
+
+    /** The same, with the points measured by {@code engine}. */
+    static Measured at(GridEngine engine, ParamVector theta, ParamVector d1, ParamVector d2,
+                       double[] a, double[] b, GridLog log) {
         Directions.requireSameLayout(theta.layout(), d1.layout(), "parameters", "direction d1");
         if (d2 != null) Directions.requireSameLayout(theta.layout(), d2.layout(), "parameters", "direction d2");
-        if (threads < 1) throw new IllegalArgumentException("slice: threads must be ≥ 1, got " + threads);
         int points = a.length;
         double[] losses = new double[points], accuracies = new double[points];
         boolean[] have = new boolean[points];
@@ -120,30 +150,13 @@ public final class Slice {
         }
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < points; i++) if (!have[i]) todo.add(i);
-
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            ParamVector point = theta.copy();                    // this thread's θ + a d₁ + b d₂
-            try {
-                for (int k = next.getAndIncrement(); k < todo.size(); k = next.getAndIncrement()) {
-                    int index = todo.get(k);
-                    point.copyFrom(theta);
-                    point.axpy(a[index], d1);
-                    if (d2 != null) point.axpy(b[index], d2);
-                    LossSurface.Measurement m = f.measure(point);
-                    losses[index] = m.loss();
-                    accuracies[index] = m.accuracy();
-                    log.record(index, a[index], b[index], m);
-                }
-            } catch (RuntimeException | Error e) {
-                next.set(todo.size());                           // the other threads take no new point
-                throw e;
-            }
-        };
-        int workers = Math.min(threads, Math.max(1, todo.size()));
-        MemoryGuard.require(theta.backend(), "slice: " + workers + " threads each hold their own copy of θ, " + theta.dim()
-                + " float32", MemoryGuard.floats(workers, theta.dim()), "--threads");
-        runOn(workers, worker);
+        Map<Integer, LossSurface.Measurement> measured = engine.measure(theta, d1, d2, a, b, todo, log);
+        for (int index : todo) {
+            LossSurface.Measurement m = measured.get(index);
+            if (m == null) throw new IllegalStateException("slice: the grid engine returned no measurement for point " + index);
+            losses[index] = m.loss();
+            accuracies[index] = m.accuracy();
+        }
         return new Measured(losses, accuracies, resumed);
     }
 

@@ -49,7 +49,12 @@ public record TwoModelPlane(ParamVector origin, ParamVector d1, ParamVector d2, 
 
     /** The grid over the plane: {@link Slice#plane} with this origin and these axes. */
     public Slice.Result measure(LossSurface f, double[] alphas, double[] betas, int threads, GridLog log) {
+        return measure(f, GridEngine.threads(f, threads), alphas, betas, log);
+    }
+
+    /** The same grid with its points measured by {@code engine}; {@code f} is the loss the engine measures, checked here. */
+    public Slice.Result measure(LossSurface f, GridEngine engine, double[] alphas, double[] betas, GridLog log) {
         f.runningStatistics().requireRecomputedFor("plane through two models");      // before any work
-        return Slice.plane(f, origin, d1, d2, alphas, betas, threads, log);
+        return Slice.plane(engine, origin, d1, d2, alphas, betas, log);
     }
 }
