@@ -156,7 +156,7 @@ class WindowKernelsTest {
     void col2imSumsEveryPatchEntryBackWhereIm2colTookIt() {
         long seed = seed();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (Window2d w : new Window2d[] {Window2d.square(8, 16, 32, 32, 3, 1, 1), new Window2d(2, 3, 7, 6, 3, 2, 2, 1, 1, 0)}) {
+        for (Window2d w : WINDOWS) {
             float[] cols = random(w.patchSize() * w.positions(), rng);
             Buffer x = cpu.allocate(w.inputSize());
             cpu.fill(x, Float.NaN);                                           // col2im must overwrite, not accumulate into old contents
@@ -175,6 +175,42 @@ class WindowKernelsTest {
                                     want[((n * w.channels() + c) * w.height() + r) * w.width() + q] += cols[row * w.positions() + col];
                                 }
             for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], "seed " + seed + ", " + w + ": x at " + i);
+        }
+    }
+
+    /**
+     * Stride-1 windows whose output is as wide as the input ("same" padding: 3×3 pad 1, 5×5 pad 2,
+     * 1×1, and a non-square one), which im2col and col2im move as whole shifted planes, beside
+     * windows they take row by row (stride 2, no padding, more padding than "same").
+     */
+    private static final Window2d[] WINDOWS = {
+            Window2d.square(8, 16, 32, 32, 3, 1, 1), Window2d.square(3, 2, 9, 7, 5, 1, 2), Window2d.square(2, 3, 5, 6, 1, 1, 0),
+            new Window2d(2, 3, 7, 6, 3, 1, 1, 1, 1, 0), new Window2d(2, 3, 7, 6, 3, 2, 2, 1, 1, 0),
+            Window2d.square(2, 3, 8, 8, 3, 1, 0), Window2d.square(2, 2, 6, 5, 3, 1, 2), Window2d.square(1, 1, 2, 2, 5, 1, 2)};
+
+    @Test
+    void im2colPlacesEveryInputWhereTheDefinitionSaysAndZerosOnPadding() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Window2d w : WINDOWS) {
+            float[] x = random(w.inputSize(), rng);
+            Buffer cols = cpu.allocate(w.patchSize() * w.positions());
+            cpu.fill(cols, Float.NaN);                                        // every entry must be written
+            cpu.im2col(upload(x), w, cols);
+            float[] got = download(cols);
+            int oh = w.outH(), ow = w.outW();
+            for (int c = 0; c < w.channels(); c++)
+                for (int ki = 0; ki < w.kernelH(); ki++)
+                    for (int kj = 0; kj < w.kernelW(); kj++)
+                        for (int n = 0; n < w.batch(); n++)
+                            for (int i = 0; i < oh; i++)
+                                for (int j = 0; j < ow; j++) {
+                                    int r = i * w.strideH() - w.padH() + ki, q = j * w.strideW() - w.padW() + kj;
+                                    boolean inside = r >= 0 && r < w.height() && q >= 0 && q < w.width();
+                                    float want = inside ? x[((n * w.channels() + c) * w.height() + r) * w.width() + q] : 0f;
+                                    int at = ((c * w.kernelH() + ki) * w.kernelW() + kj) * w.positions() + (n * oh + i) * ow + j;
+                                    assertEquals(want, got[at], "seed " + seed + ", " + w + ": cols at " + at);
+                                }
         }
     }
 }
