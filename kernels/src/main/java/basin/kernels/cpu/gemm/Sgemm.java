@@ -13,7 +13,7 @@ package basin.kernels.cpu.gemm;
  * processor ({@link GemmDriver}); small ones run on the calling thread. After the first call on a
  * thread nothing is allocated. A single column (n = 1, x and y contiguous) is a matrix–vector
  * product, which packing would only slow down; {@link Gemv} does it without. A·Bᵀ with k long
- * beside m and n (a convolution's weight gradient) is m·n inner products of rows that are
+ * and C small (a convolution's weight gradient) is m·n inner products of rows that are
  * already contiguous; {@link InnerProductGemm} does it without packing either. {@link PlainSgemm}
  * is the same contract in plain loops, kept as the measured baseline.
  *

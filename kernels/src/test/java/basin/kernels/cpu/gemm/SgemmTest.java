@@ -140,14 +140,14 @@ class SgemmTest {
     }
 
     /**
-     * A·Bᵀ with k long beside m and n, which {@link InnerProductGemm} computes without packing:
+     * A·Bᵀ with k long and C small, which {@link InnerProductGemm} computes without packing:
      * whole 4×3 tiles and ragged edges of both sides, k off the vector width and past one
      * {@link InnerProductGemm#KB} block (so later blocks add into C), β = 0 over NaN, β = ½ with
      * negative α, padded rows, and a convolution's weight gradient split across threads.
      */
     static Stream<GemmProblem> innerProducts() {
         List<GemmProblem> problems = new ArrayList<>();
-        int[][] shapes = {{1, 1, 512}, {4, 3, 517}, {5, 7, 1024}, {16, 27, 1031}, {3, 2, 2500}, {32, 144, 4099}};
+        int[][] shapes = {{1, 1, 512}, {4, 3, 517}, {5, 7, 1024}, {16, 27, 1031}, {3, 2, 2500}, {32, 144, 4099}, {33, 289, 600}};
         for (int[] s : shapes) {
             problems.add(new GemmProblem(false, true, s[0], s[1], s[2], 1f, 0f, 0, true, seed(s)));
             problems.add(new GemmProblem(false, true, s[0], s[1], s[2], -0.75f, 0.5f, 0, false, seed(s[2], s[1], s[0])));
