@@ -170,8 +170,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!arg.startsWith(PROCESSOR_COUNT_FLAG)) command.add(arg);
         }
         command.add(PROCESSOR_COUNT_FLAG + processors);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BasinCli.class.getName(), "bench"));
-        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        if (Boolean.getBoolean("basin.quiet")) command.add("-Dbasin.quiet=true");   // a test's setting, which may not be a JVM argument
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BasinCli.class.getName()));
+        command.addAll(spec.commandLine().getParseResult().originalArgs());   // the whole command line, "bench" included
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         PrintWriter out = spec.commandLine().getOut();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -206,8 +207,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** What the GFLOP/s count, and each model operation's cost in gradients when the gradient was timed. */
     private static String footer(Map<Operation, CallTimes> timed) {
-        StringBuilder s = new StringBuilder("GFLOP/s: the flops of the linear and convolution layers (hvp: those forward-over-reverse does;"
-                + " see ModelFlops) over the median time.\n");
+        StringBuilder s = new StringBuilder();
+        if (timed.keySet().stream().anyMatch(Operation::needsModel)) {
+            s.append("GFLOP/s: the linear and convolution layers' flops (hvp: those forward-over-reverse does; see ModelFlops)"
+                    + " over the median time.\n");
+        }
         CallTimes grad = timed.get(Operation.GRAD);
         if (grad != null) {
             timed.forEach((op, t) -> {
