@@ -39,6 +39,7 @@ import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "interop"))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "pytorch"))     # gpu_bench's gradient and HVP closures
 
 # The rows of issue 13's table: (name in the table, Basin's --model, batch).
 CASES = [
@@ -146,26 +147,16 @@ def basin_case(args, model, batch):
 def torch_case(torch, timer, device, spec, batch, seed):
     """PyTorch's gradient and double-backward HVP of the network `spec` describes; also its parameter count."""
     from spec_to_torch import build
-    import torch.nn.functional as F
+    from gpu_bench import gradient_and_hvp
     torch.manual_seed(seed)
     model = build(spec).to(device)
     model.eval()
-    params = list(model.parameters())
     x = torch.randn(batch, *spec["input"], device=device)
     with torch.no_grad():
         classes = model(x[:1]).shape[1]
     y = torch.randint(0, classes, (batch,), device=device)
-    v = [torch.randn_like(p) for p in params]
-
-    def gradient():
-        return torch.autograd.grad(F.cross_entropy(model(x), y), params)
-
-    def hvp():
-        g = torch.autograd.grad(F.cross_entropy(model(x), y), params, create_graph=True)
-        gv = sum((gi * vi).sum() for gi, vi in zip(g, v))
-        return torch.autograd.grad(gv, params)
-
-    return sum(p.numel() for p in params), {"grad": timer.time(gradient), "hvp": timer.time(hvp)}
+    gradient, hvp = gradient_and_hvp(model, x, y)
+    return sum(p.numel() for p in model.parameters()), {"grad": timer.time(gradient), "hvp": timer.time(hvp)}
 
 
 def cell(r):
@@ -187,6 +178,12 @@ def cpu_name():
     except OSError:
         pass
     return platform.machine()
+
+
+def shown(path):
+    """A path as the reader would type it: relative to the repository when it lies inside."""
+    relative = os.path.relpath(os.path.abspath(path), ROOT)
+    return path if relative.startswith("..") else relative
 
 
 def load_average():
@@ -270,7 +267,7 @@ def main():
         t_grad, t_hvp = peer["grad"]["median_ms"], peer["hvp"]["median_ms"]
         print(f"| {name} | {batch} | {cell(basin['grad'])} | {cell(peer['grad'])} | {t_grad / b_grad:.2f} "
               f"| {cell(basin['hvp'])} | {cell(peer['hvp'])} | {t_hvp / b_hvp:.2f} | {b_hvp / b_grad:.2f} | {t_hvp / t_grad:.2f} |")
-    print(f"\nload average at the end: {load_average()}; every timing: {os.path.relpath(out_path, ROOT)}")
+    print(f"\nload average at the end: {load_average()}; every timing: {shown(out_path)}")
 
 
 if __name__ == "__main__":

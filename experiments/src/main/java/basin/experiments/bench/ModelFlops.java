@@ -28,9 +28,9 @@ import basin.engine.nn.Sequential;
  *     forward and a reverse sweep)         4 F  / 6 F    (2 + 1 + 1 and 3 + 1 + 2)
  * </pre>
  * An HVP thus does 2–3 gradients' worth of products: about 2 on a network whose first layer
- * dominates (the 784-256-10 MLP), about 3 on a deep one. PyTorch's double backward does more
- * products than forward-over-reverse for the same H·v; its GFLOP/s by this count would be its
- * useful rate, not what it executes.
+ * dominates (the 784-256-10 MLP), about 3 on a deep one. Reverse-over-reverse (PyTorch's double
+ * backward) does products of the same sizes in another order and number; this count is
+ * forward-over-reverse's.
  *
  * <p>Not counted: biases, BatchNorm, ReLU, pooling, the loss (element-wise work, a few percent of
  * the flops, bound by memory rather than arithmetic).
