@@ -224,8 +224,8 @@ def main():
     if device.type == "cuda":
         if not torch.cuda.is_available():
             sys.exit(f"peer: --device cuda, but this torch {torch.__version__} sees no CUDA device")
-        torch.backends.cuda.matmul.allow_tf32 = False        # float32 throughout, as Basin
-        torch.backends.cudnn.allow_tf32 = False
+        from gpu_bench import set_tf32
+        set_tf32(False)                                       # float32 throughout, as Basin
         blas = f"CUDA {torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}, {torch.cuda.get_device_name(device)}"
     else:
         blas = check_blas(torch)
