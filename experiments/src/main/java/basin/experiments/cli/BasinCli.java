@@ -9,7 +9,8 @@ import java.nio.file.NoSuchFileException;
 /** The {@code basin} command line: one sub-command per job. */
 @Command(name = "basin", mixinStandardHelpOptions = true, version = "basin 0.1.0",
         description = "Exact curvature of neural-network loss landscapes.",
-        subcommands = {QuickstartCommand.class, StudyCommand.class, TrainCommand.class, EvalCommand.class, HvpCommand.class, ProbeCommand.class})
+        subcommands = {QuickstartCommand.class, StudyCommand.class, TrainCommand.class, EvalCommand.class, HvpCommand.class, ProbeCommand.class,
+                BenchCommand.class})
 public final class BasinCli implements Runnable {
 
     @Override
