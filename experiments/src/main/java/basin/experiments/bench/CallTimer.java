@@ -8,6 +8,8 @@ import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.JCudaDriver;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
@@ -25,6 +27,9 @@ public final class CallTimer {
     /** Fewest warm-up calls: the first fills the arena, the second runs on it. */
     static final int MIN_WARMUP_CALLS = 2;
 
+    /** Most calls, after the warm-up time, spent waiting for the JIT to settle. */
+    static final int MAX_WARMUP_CALLS = 20;
+
     private final double warmupSeconds, seconds;
     private final int minCalls;
 
@@ -38,10 +43,33 @@ public final class CallTimer {
         this.minCalls = minCalls;
     }
 
+    /**
+     * Calls {@code call} for the warm-up time and at least {@link #MIN_WARMUP_CALLS} times, and then
+     * on until a call runs without the JIT compiling anything (at most {@link #MAX_WARMUP_CALLS}
+     * more).
+     * Time alone is not enough: C2 compiles a kernel on the profile of what has run so far, and a
+     * path first taken later (a GEMM with β = 1 in a backward pass, say) throws that code away and
+     * runs it unoptimised until it is compiled again. On ResNet-20, about a second a call, the GEMM's
+     * micro-kernel was compiled, dropped and compiled again over the first ten seconds.
+     */
+    private void warmUp(Runnable call) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int calls = 0, afterTime = 0;
+        while (true) {
+            long compiling = measurable ? jit.getTotalCompilationTime() : 0;
+            call.run();
+            calls++;
+            boolean settled = !measurable || jit.getTotalCompilationTime() == compiling;
+            if (calls < MIN_WARMUP_CALLS || System.nanoTime() < warmupEnd) continue;
+            if (settled || ++afterTime >= MAX_WARMUP_CALLS) return;
+        }
+    }
+
     /** The per-call durations of {@code call}, which runs its work on {@code backend}. */
     public CallTimes time(Backend backend, Runnable call) {
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        for (int i = 0; i < MIN_WARMUP_CALLS || System.nanoTime() < warmupEnd; i++) call.run();
+        warmUp(call);
         // The CUDA classes are touched only when the backend is CUDA's (as in Devices).
         try (Clock clock = backend instanceof CpuBackend ? new WallClock() : new EventClock((CudaBackend) backend)) {
             double[] ms = new double[64];
