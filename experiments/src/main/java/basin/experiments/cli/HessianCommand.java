@@ -20,6 +20,7 @@ import basin.engine.probe.curvature.PowerIteration;
 import basin.engine.probe.curvature.SpectralDensity;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.engine.train.DeviceBatches;
+import basin.experiments.report.ConvergencePlots;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
@@ -124,6 +125,21 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Print what each probe does at each step (to stderr with --json).")
     boolean explain;
 
+    @Option(names = "--dense", description = "Also build the whole matrix from p products (up to 4096 parameters): the loss, its gradient, "
+            + "the matrix, its eigenvalues (EJML) and distance from symmetry, and the Hessian from central differences of gradients beside it.")
+    boolean dense;
+
+    @Option(names = "--difference-step", defaultValue = "1e-3", description = "Step h of --dense's central differences (default: ${DEFAULT-VALUE}).")
+    double differenceStep;
+
+    @Option(names = "--no-reorthogonalise", description = "Run Lanczos on its three-term recurrence alone, to see its ghost eigenvalues "
+            + "(no Ritz vectors, so no measured residuals).")
+    boolean noReorthogonalise;
+
+    @Option(names = "--plots", description = "Write DIR/lanczos-ritz-values.png (Ritz values against the step) and, with --trace, "
+            + "DIR/hutchinson-running-mean.png (running mean ± standard error), each with an SVG.")
+    Path plots;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -167,15 +183,27 @@ public final class HessianCommand implements Callable<Integer> {
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
+        DenseReport denseReport = null;
+        if (dense) {                                                       // before the probes, so they can be read against it
+            boolean allOfHessian = h.curvature() == Curvature.HESSIAN && params == null;
+            denseReport = DenseReport.compute(h, objective, theta, batches, allOfHessian, differenceStep);
+            if (!json) denseReport.print(out, h.curvature() == Curvature.HESSIAN ? "H" : h.curvature().label());
+        }
+        ConvergenceRecorder recorder = plots != null ? new ConvergenceRecorder(explainTo) : null;
 
-        if (explainTo != null) explainTo.section("Lanczos, " + m + " steps (α_j, β_j, Ritz values of T_j)");
-        Lanczos.Result lanczos = Lanczos.run(h, m, rng, explainTo);
+        if (explainTo != null) {
+            explainTo.section("Lanczos, " + m + " steps" + (noReorthogonalise ? " WITHOUT re-orthogonalisation" : "") + " (α_j, β_j, Ritz values of T_j)");
+        }
+        Lanczos.Listener lanczosListener = recorder != null ? recorder : explainTo;
+        Lanczos.Result lanczos = noReorthogonalise
+                ? Lanczos.run(h, ParamVector.gaussian(h.backend(), h.layout(), rng), m, false, lanczosListener)   // the same start as with it
+                : Lanczos.run(h, m, rng, lanczosListener);
         PowerIteration.Result powerResult = null;
         if (power) {
             if (explainTo != null) explainTo.section("power iteration (Rayleigh quotient vᵀHv per step)");
             powerResult = PowerIteration.run(h, 1000, powerTol, rng, explainTo);
         }
-        TraceEstimate traceResult = trace ? traceEstimate(h, rng, explainTo) : null;
+        TraceEstimate traceResult = trace ? traceEstimate(h, rng, explainTo, recorder) : null;
         SpectralDensity.Result spectrum;
         double sigmaOrAuto = sigma != null ? sigma : Double.NaN;
         if (density) {
@@ -185,11 +213,16 @@ public final class HessianCommand implements Callable<Integer> {
             spectrum = SpectralDensity.fromLanczos(p, List.of(lanczos), sigmaOrAuto, grid);  // the Lanczos run is one SLQ sample
         }
         double[] residuals = new double[Math.min(topK, lanczos.steps())];
-        for (int i = 0; i < residuals.length; i++) residuals[i] = lanczos.residual(h, i);   // one HVP each
         double[] negativeResiduals = new double[residuals.length];
-        for (int i = 0; i < negativeResiduals.length; i++) {
-            int pair = lanczos.steps() - 1 - i;                                    // Ritz pairs come largest first
-            negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
+        if (noReorthogonalise) {                                                   // no basis kept, so no Ritz vectors to measure
+            java.util.Arrays.fill(residuals, Double.NaN);
+            java.util.Arrays.fill(negativeResiduals, Double.NaN);
+        } else {
+            for (int i = 0; i < residuals.length; i++) residuals[i] = lanczos.residual(h, i);   // one HVP each
+            for (int i = 0; i < negativeResiduals.length; i++) {
+                int pair = lanczos.steps() - 1 - i;                                // Ritz pairs come largest first
+                negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
+            }
         }
         HutchinsonDiagonal.Result diagonalResult = diagonal != null ? HutchinsonDiagonal.estimate(h, diagonalSamples, rng) : null;
         PerLayerCurvature.Result layers = perLayer ? PerLayerCurvature.run(h, m, traceError, traceSamples, rng) : null;
@@ -201,6 +234,7 @@ public final class HessianCommand implements Callable<Integer> {
                 s -> operatorOver(objective, theta, new DeviceBatches(backend, s, batch).resident()), this::estimates);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
+        if (recorder != null) writePlots(recorder, denseReport, h);
         if (diagonalResult != null) {
             ModelWeights.save(diagonal, diagonalResult.diagonal(), Map.of("basin", "diagonal", "operator", operator.describe(),
                     "samples", Integer.toString(diagonalSamples), "estimator", "Bekas, Kokiopoulou & Saad 2007, Rademacher"));
@@ -215,6 +249,7 @@ public final class HessianCommand implements Callable<Integer> {
             }
             if (layers != null) PerLayerTable.putJson(o, layers);
             if (subsetResult != null) SubsetTable.putJson(o, full, subsetResult);
+            if (denseReport != null) o.put("dense", denseReport.json());
             out.println(RunFolder.JSON.writeValueAsString(o));
         } else {
             printReport(out, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
@@ -233,10 +268,21 @@ public final class HessianCommand implements Callable<Integer> {
         return params != null ? new BlockOperator(h, BlockOperator.select(h.layout(), params)) : h;
     }
 
-    private TraceEstimate traceEstimate(CurvatureOperator h, SplittableRandom rng, ExplainTrace explainTo) {
+    private TraceEstimate traceEstimate(CurvatureOperator h, SplittableRandom rng, ExplainTrace explainTo, ConvergenceRecorder recorder) {
         if (traceEstimator.equals("hutchpp")) return TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
         if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
-        return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo));
+        return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, recorder != null ? recorder : explainTo));
+    }
+
+    /** --plots: the Ritz values against the step, and Hutchinson's running mean beside the dense trace when --dense gave it. */
+    private void writePlots(ConvergenceRecorder recorder, DenseReport denseReport, CurvatureOperator h) {
+        RunFolder folder = new RunFolder(plots);
+        String label = h.curvature().label() + (noReorthogonalise ? ", without re-orthogonalisation" : "");
+        ConvergencePlots.ritzValues(folder, recorder.ritzValues, "Lanczos: Ritz values of T_j (" + label + ")");
+        if (!recorder.hutchinson.isEmpty()) {
+            ConvergencePlots.hutchinson(folder, recorder.hutchinson, denseReport != null ? denseReport.fromProducts.trace() : Double.NaN,
+                    "Hutchinson: running mean of zᵀAz (" + h.curvature().label() + ")");
+        }
     }
 
     /** One subset's λmax, power λmax and trace, drawn in the full run's order from a fresh generator of the same seed. */
@@ -244,7 +290,7 @@ public final class HessianCommand implements Callable<Integer> {
         SplittableRandom rng = new SplittableRandom(seed);
         Lanczos.Result l = Lanczos.run(h, Math.min(lanczosSteps, h.dim()), rng, null);
         Double lambdaPower = power ? PowerIteration.run(h, 1000, powerTol, rng, null).lambda() : null;
-        Double traceValue = trace ? traceEstimate(h, rng, null).trace() : null;
+        Double traceValue = trace ? traceEstimate(h, rng, null, null).trace() : null;
         return new SubsetTable.Estimates(l.ritzValues()[0], lambdaPower, traceValue);
     }
 
@@ -263,6 +309,11 @@ public final class HessianCommand implements Callable<Integer> {
         if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
         if (subsets != null && subsets < 1) throw new IllegalArgumentException("--subsets must be ≥ 1, got " + subsets);
         if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
+        if (!(differenceStep > 0)) throw new IllegalArgumentException("--difference-step must be positive, got " + differenceStep);
+        if (noReorthogonalise && ritzVectors != null) {
+            throw new IllegalArgumentException("--ritz-vectors needs the Lanczos basis, which --no-reorthogonalise does not keep");
+        }
+        if (noReorthogonalise && perLayer) throw new IllegalArgumentException("--no-reorthogonalise applies to the main Lanczos run; leave out --per-layer");
     }
 
     private Map<String, Object> jsonReport(Dataset d, CurvatureOperator h, Lanczos.Result lanczos, double[] residuals, double[] negativeResiduals,
@@ -273,9 +324,9 @@ public final class HessianCommand implements Callable<Integer> {
         double[] top = lanczos.topK(topK);
         o.put("lambda_max", top[0]);
         o.put("eigenvalues", top);
-        o.put("eigenvalue_residuals", residuals);
+        o.put("eigenvalue_residuals", noReorthogonalise ? null : residuals);
         o.put("most_negative", lanczos.mostNegative(topK));
-        o.put("most_negative_residuals", negativeResiduals);
+        o.put("most_negative_residuals", noReorthogonalise ? null : negativeResiduals);
         o.put("trace", traceResult != null ? traceResult.trace() : null);
         o.put("trace_stderr", traceResult != null ? traceResult.standardError() : null);
         o.put("trace_samples", traceResult != null ? traceResult.products() : null);
@@ -302,6 +353,8 @@ public final class HessianCommand implements Callable<Integer> {
             o.put("power_residual", powerResult.residual());
         }
         o.put("lanczos_steps", lanczos.steps());
+        o.put("reorthogonalised", lanczos.reorthogonalised());
+        o.put("copies_of_lambda_max", copiesOfLambdaMax(lanczos));
         o.put("invariant_subspace", lanczos.invariantSubspace());
         o.put("parameters", h.dim());
         if (h instanceof BlockOperator b) o.put("params", b.names());
@@ -332,7 +385,13 @@ public final class HessianCommand implements Callable<Integer> {
         for (int i = 0; i < top.length; i++) {
             out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16.8g %14.2e%n", i + 1, top[i], residual[i], bottom[i], negativeResidual[i]);
         }
-        out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
+        if (noReorthogonalise) {
+            out.println("  (no residuals: without re-orthogonalisation the basis is not kept, so there are no Ritz vectors)");
+        } else {
+            out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
+        }
+        out.printf(Locale.ROOT, "copies of λ_1    %d Ritz values within %.0e·|λ_1| of λ_1%s%n", copiesOfLambdaMax(lanczos), GHOST_TOLERANCE,
+                lanczos.reorthogonalised() ? "" : " (more than one: ghosts, since λ_1 is simple unless the dense spectrum says otherwise)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
         if (powerResult != null) {
             out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e, residual %.1e)%n", powerResult.lambda(), powerResult.iterations(),
@@ -354,6 +413,17 @@ public final class HessianCommand implements Callable<Integer> {
         if (density) printDensity(out, spectrum);
         out.printf(Locale.ROOT, "cost             %d products (%s) over %d examples, %.2f s%n", h.productCount(), h.curvature().label(),
                 h.examples(), seconds);
+    }
+
+    /** Ritz values this close to λ_1 (relative) count as copies of it: far below the gap to λ_2 of a network, far above float32 noise on T. */
+    static final double GHOST_TOLERANCE = 1e-4;
+
+    /** How many Ritz values lie within {@link #GHOST_TOLERANCE}·|θ₁| of θ₁ (θ₁ itself included). */
+    static int copiesOfLambdaMax(Lanczos.Result lanczos) {
+        double[] theta = lanczos.ritzValues();
+        int copies = 0;
+        for (double t : theta) if (Math.abs(t - theta[0]) <= GHOST_TOLERANCE * Math.abs(theta[0])) copies++;
+        return copies;
     }
 
     /** The density on 24 rows, bars on a log scale over six decades, since a Hessian's bulk dwarfs its outliers. */
