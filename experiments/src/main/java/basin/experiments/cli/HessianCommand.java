@@ -383,7 +383,7 @@ public final class HessianCommand implements Callable<Integer> {
                 lanczos.invariantSubspace() ? " (Krylov space exhausted: the Ritz values are exact)" : "", h.dim());
         out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s %14s%n", "i", "λ_i (top)", "residual", "most negative", "residual");
         for (int i = 0; i < top.length; i++) {
-            out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16.8g %14.2e%n", i + 1, top[i], residual[i], bottom[i], negativeResidual[i]);
+            out.printf(Locale.ROOT, "  %-4d %16.8g %14s   %16.8g %14s%n", i + 1, top[i], residualText(residual[i]), bottom[i], residualText(negativeResidual[i]));
         }
         if (noReorthogonalise) {
             out.println("  (no residuals: without re-orthogonalisation the basis is not kept, so there are no Ritz vectors)");
@@ -413,6 +413,11 @@ public final class HessianCommand implements Callable<Integer> {
         if (density) printDensity(out, spectrum);
         out.printf(Locale.ROOT, "cost             %d products (%s) over %d examples, %.2f s%n", h.productCount(), h.curvature().label(),
                 h.examples(), seconds);
+    }
+
+    /** A measured residual, or a dash where none was measured (no Ritz vectors without re-orthogonalisation). */
+    private static String residualText(double r) {
+        return Double.isNaN(r) ? "—" : String.format(Locale.ROOT, "%.2e", r);
     }
 
     /** Ritz values this close to λ_1 (relative) count as copies of it: far below the gap to λ_2 of a network, far above float32 noise on T. */
