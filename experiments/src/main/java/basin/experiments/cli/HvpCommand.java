@@ -108,7 +108,9 @@ public final class HvpCommand implements Callable<Integer> {
         DenseHessian.lossAndGradient(objective, shifted, batches, gMinus);
         float[] product = hv.toHost();
         List<String> names = DenseHessian.coordinateNames(theta.layout());
-        System.out.printf(Locale.ROOT, "%n── the check: H v (all %d batches) beside (∇L(θ + h v) − ∇L(θ − h v)) / 2h, h = %.0e%n", batches.size(), differenceStep);
+        int examples = 0;
+        for (Batch b : batches) examples += b.size();
+        System.out.printf(Locale.ROOT, "%n── the check: H v over all %d examples beside (∇L(θ + h v) − ∇L(θ − h v)) / 2h, h = %.0e%n", examples, differenceStep);
         System.out.printf(Locale.ROOT, "  %-16s %14s %14s%n", "coordinate", "(Hv)_i", "difference");
         double max = 0, scale = 0;
         for (int i = 0; i < p; i++) {
