@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model spec (JSON).")
     Path model;
 
-    @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion-mnist, cifar10 or mnist-bundled (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion-mnist, cifar10, mnist-bundled or tutorial (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--data", description = "Folder holding the dataset's files.")
