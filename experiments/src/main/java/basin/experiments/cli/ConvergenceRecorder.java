@@ -2,7 +2,10 @@ package basin.experiments.cli;
 
 import basin.engine.probe.curvature.HutchinsonTrace;
 import basin.engine.probe.curvature.Lanczos;
+import basin.experiments.report.ConvergencePlots;
+import basin.experiments.report.RunFolder;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,5 +33,12 @@ final class ConvergenceRecorder implements Lanczos.Listener, HutchinsonTrace.Lis
     public void onSample(int n, double sample, double mean, double standardError) {
         hutchinson.add(new double[]{n, sample, mean, standardError});
         if (explain != null) explain.onSample(n, sample, mean, standardError);
+    }
+
+    /** The Ritz values against the step, and Hutchinson's running mean beside {@code exactTrace} when it is not NaN (--dense gave it). */
+    void writePlots(Path dir, String label, double exactTrace) {
+        RunFolder folder = new RunFolder(dir);
+        ConvergencePlots.ritzValues(folder, ritzValues, "Lanczos: Ritz values of T_j (" + label + ")");
+        if (!hutchinson.isEmpty()) ConvergencePlots.hutchinson(folder, hutchinson, exactTrace, "Hutchinson: running mean of zᵀAz (" + label + ")");
     }
 }

@@ -20,7 +20,6 @@ import basin.engine.probe.curvature.PowerIteration;
 import basin.engine.probe.curvature.SpectralDensity;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.engine.train.DeviceBatches;
-import basin.experiments.report.ConvergencePlots;
 import basin.experiments.report.RunFolder;
 import basin.kernels.Backend;
 import picocli.CommandLine.Command;
@@ -234,7 +233,10 @@ public final class HessianCommand implements Callable<Integer> {
                 s -> operatorOver(objective, theta, new DeviceBatches(backend, s, batch).resident()), this::estimates);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
-        if (recorder != null) writePlots(recorder, denseReport, h);
+        if (recorder != null) {
+            recorder.writePlots(plots, h.curvature().label() + (noReorthogonalise ? ", without re-orthogonalisation" : ""),
+                    denseReport != null ? denseReport.fromProducts.trace() : Double.NaN);
+        }
         if (diagonalResult != null) {
             ModelWeights.save(diagonal, diagonalResult.diagonal(), Map.of("basin", "diagonal", "operator", operator.describe(),
                     "samples", Integer.toString(diagonalSamples), "estimator", "Bekas, Kokiopoulou & Saad 2007, Rademacher"));
@@ -272,17 +274,6 @@ public final class HessianCommand implements Callable<Integer> {
         if (traceEstimator.equals("hutchpp")) return TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
         if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
         return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, recorder != null ? recorder : explainTo));
-    }
-
-    /** --plots: the Ritz values against the step, and Hutchinson's running mean beside the dense trace when --dense gave it. */
-    private void writePlots(ConvergenceRecorder recorder, DenseReport denseReport, CurvatureOperator h) {
-        RunFolder folder = new RunFolder(plots);
-        String label = h.curvature().label() + (noReorthogonalise ? ", without re-orthogonalisation" : "");
-        ConvergencePlots.ritzValues(folder, recorder.ritzValues, "Lanczos: Ritz values of T_j (" + label + ")");
-        if (!recorder.hutchinson.isEmpty()) {
-            ConvergencePlots.hutchinson(folder, recorder.hutchinson, denseReport != null ? denseReport.fromProducts.trace() : Double.NaN,
-                    "Hutchinson: running mean of zᵀAz (" + h.curvature().label() + ")");
-        }
     }
 
     /** One subset's λmax, power λmax and trace, drawn in the full run's order from a fresh generator of the same seed. */
@@ -354,7 +345,7 @@ public final class HessianCommand implements Callable<Integer> {
         }
         o.put("lanczos_steps", lanczos.steps());
         o.put("reorthogonalised", lanczos.reorthogonalised());
-        o.put("copies_of_lambda_max", copiesOfLambdaMax(lanczos));
+        o.put("copies_of_lambda_max", lanczos.copiesOfTop(Lanczos.GHOST_TOLERANCE));
         o.put("invariant_subspace", lanczos.invariantSubspace());
         o.put("parameters", h.dim());
         if (h instanceof BlockOperator b) o.put("params", b.names());
@@ -390,7 +381,7 @@ public final class HessianCommand implements Callable<Integer> {
         } else {
             out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
         }
-        out.printf(Locale.ROOT, "copies of λ_1    %d Ritz values within %.0e·|λ_1| of λ_1%s%n", copiesOfLambdaMax(lanczos), GHOST_TOLERANCE,
+        out.printf(Locale.ROOT, "copies of λ_1    %d Ritz values within %.0e·|λ_1| of λ_1%s%n", lanczos.copiesOfTop(Lanczos.GHOST_TOLERANCE), Lanczos.GHOST_TOLERANCE,
                 lanczos.reorthogonalised() ? "" : " (more than one: ghosts, since λ_1 is simple unless the dense spectrum says otherwise)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
         if (powerResult != null) {
@@ -418,17 +409,6 @@ public final class HessianCommand implements Callable<Integer> {
     /** A measured residual, or a dash where none was measured (no Ritz vectors without re-orthogonalisation). */
     private static String residualText(double r) {
         return Double.isNaN(r) ? "—" : String.format(Locale.ROOT, "%.2e", r);
-    }
-
-    /** Ritz values this close to λ_1 (relative) count as copies of it: far below the gap to λ_2 of a network, far above float32 noise on T. */
-    static final double GHOST_TOLERANCE = 1e-4;
-
-    /** How many Ritz values lie within {@link #GHOST_TOLERANCE}·|θ₁| of θ₁ (θ₁ itself included). */
-    static int copiesOfLambdaMax(Lanczos.Result lanczos) {
-        double[] theta = lanczos.ritzValues();
-        int copies = 0;
-        for (double t : theta) if (Math.abs(t - theta[0]) <= GHOST_TOLERANCE * Math.abs(theta[0])) copies++;
-        return copies;
     }
 
     /** The density on 24 rows, bars on a log scale over six decades, since a Hessian's bulk dwarfs its outliers. */
