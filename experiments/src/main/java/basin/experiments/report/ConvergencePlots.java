@@ -1,6 +1,9 @@
 package basin.experiments.report;
 
+import basin.engine.probe.curvature.TridiagonalEigen;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,6 +48,19 @@ public final class ConvergencePlots {
             series.add(new Series("smallest", x, y, null));
         }
         return Charts.lines(out, "lanczos-ritz-values", title, "Lanczos step j", "Ritz values of T_j", series, List.of());
+    }
+
+    /**
+     * The Ritz values of every leading T_j of a Lanczos run, recomputed from its α₁ … α_m and
+     * β₁ … β_{m−1} (a record keeps those, not the m spectra), for {@link #ritzValues}.
+     */
+    public static List<double[]> ritzHistory(double[] alpha, double[] beta) {
+        if (beta.length != alpha.length - 1) {
+            throw new IllegalArgumentException("convergence plot: " + alpha.length + " α and " + beta.length + " β do not make a tridiagonal T");
+        }
+        List<double[]> history = new ArrayList<>();
+        for (int j = 1; j <= alpha.length; j++) history.add(TridiagonalEigen.of(Arrays.copyOf(alpha, j), Arrays.copyOf(beta, j - 1)).values());
+        return history;
     }
 
     /**
