@@ -83,6 +83,18 @@ class TeachingOptionsTest {
     }
 
     @Test
+    void weightNoiseExplainsEachDrawAndReportsTheSameNumbers() {
+        sameJsonWithExplain(List.of("probe", "weight-noise", "--model", SPEC, "--weights", weightsA, "--dataset", "tutorial",
+                "--draws", "3", "--scales", "0,0.1"), "‖σξ‖ ≈ σ√p");
+    }
+
+    @Test
+    void trajectoryExplainsItsPlaneAndReportsTheSameNumbers() {
+        sameJsonWithExplain(List.of("probe", "trajectory", "--model", SPEC, "--checkpoints", work.resolve("tiny-1").toString(),
+                "--dataset", "tutorial", "--points", "3"), "in the plane");
+    }
+
+    @Test
     void hvpExplainPrintsEveryTangentAndAgreesWithTheDifferenceOfGradients() throws IOException {
         Path v = work.resolve("ritz");
         run(List.of("probe", "hessian", "--model", SPEC, "--weights", weightsA, "--dataset", "tutorial", "--top-k", "1",
