@@ -103,8 +103,10 @@ public final class CurvatureTracker {
      * step and Hutchinson sample of it, and the point it gives.
      */
     public interface Listener extends Lanczos.Listener, HutchinsonTrace.Listener {
+        /** A measurement begins at SGD step {@code step}, on {@code examples} probe examples, against {@code threshold}. */
         void onMeasurement(long step, int epoch, double learningRate, double threshold, int examples);
 
+        /** The measurement's result, as it goes into curvature.csv. */
         void onPoint(Point point);
     }
 

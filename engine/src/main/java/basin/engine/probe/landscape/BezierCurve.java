@@ -42,8 +42,10 @@ public final class BezierCurve {
 
     /** Receives the training as it goes, for a teaching trace: each step's t and loss, each epoch's mean loss. */
     public interface Listener {
+        /** Step {@code step} of epoch {@code epoch} (both from 1) drew t and measured L(φ(t)) on its batch. */
         void onStep(int epoch, int step, double t, double loss);
 
+        /** Epoch {@code epoch} ended with this mean of L(φ(t)) over its examples; θ_c holds its update. */
         void onEpoch(int epoch, double meanLoss);
     }
 

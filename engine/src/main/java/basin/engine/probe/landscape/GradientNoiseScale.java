@@ -48,6 +48,7 @@ public final class GradientNoiseScale {
 
     /** Receives each batch gradient's terms, for a teaching trace: its loss and ‖g_k‖². */
     public interface Listener {
+        /** Batch k (from 1) of {@code examples} examples had loss L_k and gradient norm ‖g_k‖². */
         void onBatch(int k, int examples, double loss, double gradientNormSquared);
     }
 
