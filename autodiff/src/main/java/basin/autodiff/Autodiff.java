@@ -66,10 +66,15 @@ public final class Autodiff {
      * duals too, so each input's cotangent comes back as the pair (∇f, Hv).
      */
     public static GradientAndHvp hvp(Function<Tensor[], Tensor> f, Tensor[] x, Tensor[] v) {
+        return hvp(f, x, v, null);
+    }
+
+    /** {@link #hvp(Function, Tensor[], Tensor[])} with every record of its tape shown to {@code listener} (may be null). */
+    public static GradientAndHvp hvp(Function<Tensor[], Tensor> f, Tensor[] x, Tensor[] v, Tape.Listener listener) {
         checkDirections("hvp", x, v);
         Tensor[] duals = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) duals[i] = Tensor.variable(x[i].shape(), x[i].buffer(), v[i]);
-        try (Tape tape = Tape.record()) {
+        try (Tape tape = Tape.record(listener)) {
             Tensor y = f.apply(duals);
             Tensor[] g = tape.gradients(y, duals);
             Tensor[] hv = new Tensor[g.length];

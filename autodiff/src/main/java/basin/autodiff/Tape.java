@@ -27,17 +27,36 @@ public final class Tape implements AutoCloseable {
     private record Node(Op op, Tensor[] inputs, Tensor output) {
     }
 
+    /**
+     * Sees the tape record by record, for a teaching trace ({@code basin hvp --explain}): it only
+     * reads the tensors it is handed, so a traced sweep computes exactly what an untraced one does.
+     */
+    public interface Listener {
+        /** Record n of the forward pass: y = op(…), carrying its tangent ẏ when an input carried one. */
+        void onForward(int n, Op op, Tensor y);
+
+        /** The reverse sweep reached record n with ȳ, the cotangent of its output (a dual number during an HVP). */
+        void onBackward(int n, Op op, Tensor yBar);
+    }
+
     private final List<Node> nodes = new ArrayList<>();
     private final Tape previous;
+    private final Listener listener;
     private boolean closed;
 
-    private Tape() {
+    private Tape(Listener listener) {
         this.previous = ACTIVE.get();
+        this.listener = listener;
     }
 
     /** Opens a tape and makes it the active one on this thread. */
     public static Tape record() {
-        Tape t = new Tape();
+        return record(null);
+    }
+
+    /** Opens a tape that shows each record to {@code listener} (may be null), as it is made and as the reverse sweep reaches it. */
+    public static Tape record(Listener listener) {
+        Tape t = new Tape(listener);
         ACTIVE.set(t);
         return t;
     }
@@ -70,6 +89,7 @@ public final class Tape implements AutoCloseable {
 
     void record(Op op, Tensor[] inputs, Tensor output) {
         nodes.add(new Node(op, inputs.clone(), output));
+        if (listener != null) listener.onForward(nodes.size() - 1, op, output);
     }
 
     /** Number of ops recorded so far. */
@@ -108,6 +128,7 @@ public final class Tape implements AutoCloseable {
                 Node node = nodes.get(n);
                 Tensor outBar = bar.get(node.output());
                 if (outBar == null) continue;                       // does not reach y
+                if (listener != null) listener.onBackward(n, node.op(), outBar);
                 Tensor[] in = node.inputs();
                 boolean[] needed = new boolean[in.length];
                 for (int i = 0; i < in.length; i++) needed[i] = in[i].requiresGrad();

@@ -114,9 +114,17 @@ public record DatasetSource(String name, Format format, int classes, List<Path> 
     public static final DatasetSource MNIST_BUNDLED = new DatasetSource("mnist-bundled", Format.IDX, 10,
             List.of(), List.of(Path.of("data", "mnist-subset")), List.of());
 
-    /** The datasets known by name: mnist, fashion-mnist, cifar10, mnist-bundled. */
+    /**
+     * The tutorial's dataset in {@code data/tutorial}: 64 training and 32 test points of two
+     * overlapping clouds in the unit square, each a 1 × 2 image, two classes (written by that
+     * folder's {@code make-tutorial-data.py}; docs/tutorial.md). Never downloaded.
+     */
+    public static final DatasetSource TUTORIAL = new DatasetSource("tutorial", Format.IDX, 2,
+            List.of(), List.of(Path.of("data", "tutorial")), List.of());
+
+    /** The datasets known by name: mnist, fashion-mnist, cifar10, mnist-bundled, tutorial. */
     public static List<DatasetSource> known() {
-        return List.of(MNIST, FASHION_MNIST, CIFAR10, MNIST_BUNDLED);
+        return List.of(MNIST, FASHION_MNIST, CIFAR10, MNIST_BUNDLED, TUTORIAL);
     }
 
     /** The known dataset called {@code name} (any case). */

@@ -4,6 +4,7 @@ import basin.autodiff.Autodiff;
 import basin.autodiff.Losses;
 import basin.autodiff.Shape;
 import basin.autodiff.ShapeException;
+import basin.autodiff.Tape;
 import basin.autodiff.Tensor;
 import basin.engine.linalg.ParamLayout;
 import basin.engine.linalg.ParamVector;
@@ -58,11 +59,16 @@ public final class Objective {
 
     /** Writes ∇²L(θ)·v into {@code hv} (and, when non-null, ∇L(θ) into {@code gradient}). */
     public void hvp(ParamVector theta, ParamVector v, Batch batch, ParamVector hv, ParamVector gradient) {
+        hvp(theta, v, batch, hv, gradient, null);
+    }
+
+    /** The same product with its tape shown to {@code listener} (may be null): the teaching trace of {@code basin hvp --explain}. */
+    public void hvp(ParamVector theta, ParamVector v, Batch batch, ParamVector hv, ParamVector gradient, Tape.Listener listener) {
         checkLength("hvp", theta, v);
         checkLength("hvp", theta, hv);
         Backend backend = theta.backend();
         try (Arena arena = backend.openArena()) {
-            Autodiff.GradientAndHvp r = Autodiff.hvp(p -> lossOf(p, batch), model.tensors(theta), model.tensors(v));
+            Autodiff.GradientAndHvp r = Autodiff.hvp(p -> lossOf(p, batch), model.tensors(theta), model.tensors(v), listener);
             scatter(r.hv(), hv);
             if (gradient != null) scatter(r.gradient(), gradient);
         }

@@ -96,13 +96,32 @@ public final class CurvatureTracker {
     private final Dataset probeSet;
     private final Config config;
     private final SplittableRandom rng;
+    private final Listener listener;
+
+    /**
+     * Receives each measurement as it happens, for a teaching trace: where it is taken, every Lanczos
+     * step and Hutchinson sample of it, and the point it gives.
+     */
+    public interface Listener extends Lanczos.Listener, HutchinsonTrace.Listener {
+        /** A measurement begins at SGD step {@code step}, on {@code examples} probe examples, against {@code threshold}. */
+        void onMeasurement(long step, int epoch, double learningRate, double threshold, int examples);
+
+        /** The measurement's result, as it goes into curvature.csv. */
+        void onPoint(Point point);
+    }
 
     /** A tracker over {@code probeSet} (measured as one set of examples, staged on the device once per measurement). */
     public CurvatureTracker(Sequential model, Dataset probeSet, Config config) {
+        this(model, probeSet, config, null);
+    }
+
+    /** The same tracker, showing each measurement to {@code listener} (may be null); what it measures does not change. */
+    public CurvatureTracker(Sequential model, Dataset probeSet, Config config, Listener listener) {
         this.model = model;
         this.probeSet = probeSet;
         this.config = config;
         this.rng = new SplittableRandom(config.seed());
+        this.listener = listener;
     }
 
     public Dataset probeSet() {
@@ -116,12 +135,13 @@ public final class CurvatureTracker {
     /** Measures at θ; {@code threshold} is the optimiser's stability threshold at this step's learning rate. */
     public Point measure(ParamVector theta, long step, int epoch, int stepInEpoch, double learningRate, double threshold) {
         long start = System.nanoTime();
+        if (listener != null) listener.onMeasurement(step, epoch, learningRate, threshold, probeSet.count());
         Backend backend = theta.backend();
         java.util.List<Batch> batches = new DeviceBatches(backend, probeSet, 500).resident();
         HessianOperator h = new HessianOperator(new Objective(model, Mode.EVAL), theta, batches);
         double lambda = Double.NaN, residual = Double.NaN, sMax = Double.NaN, sMean = Double.NaN, trace = Double.NaN, se = Double.NaN;
         if (config.measures().contains(Measure.LAMBDA_MAX)) {
-            Lanczos.Result r = Lanczos.run(h, config.lanczosSteps(), rng.split(), null);
+            Lanczos.Result r = Lanczos.run(h, config.lanczosSteps(), rng.split(), listener);
             lambda = r.topK(1)[0];
             residual = r.residual(h, 0);
         }
@@ -132,7 +152,7 @@ public final class CurvatureTracker {
             sMean = s.mean();
         }
         if (config.measures().contains(Measure.TRACE)) {
-            HutchinsonTrace.Result t = HutchinsonTrace.estimate(h, config.traceRelativeError(), config.traceMaxSamples(), rng.split(), null);
+            HutchinsonTrace.Result t = HutchinsonTrace.estimate(h, config.traceRelativeError(), config.traceMaxSamples(), rng.split(), listener);
             trace = t.trace();
             se = t.standardError();
         }
@@ -141,7 +161,9 @@ public final class CurvatureTracker {
                 throw new ArithmeticException(String.format(Locale.ROOT, "track: a curvature measure is infinite at step %d (epoch %d)", step, epoch));
             }
         }
-        return new Point(step, epoch, stepInEpoch, learningRate, threshold, lambda, residual, sMax, sMean, trace, se,
+        Point point = new Point(step, epoch, stepInEpoch, learningRate, threshold, lambda, residual, sMax, sMean, trace, se,
                 (System.nanoTime() - start) / 1e9);
+        if (listener != null) listener.onPoint(point);
+        return point;
     }
 }

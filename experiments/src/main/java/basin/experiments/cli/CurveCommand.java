@@ -57,6 +57,10 @@ public final class CurveCommand extends LandscapeCommand {
     @Mixin
     StatisticsOptions statistics;
 
+    @Option(names = "--explain", description = "Print the control point's training step by step, then each point of the curve beside the straight mix "
+            + "of the end losses (to stderr with --json).")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         // Before loading and training: a bad --points would otherwise surface only after the whole training run.
@@ -70,8 +74,15 @@ public final class CurveCommand extends LandscapeCommand {
         if (!json) System.out.println("curve    training θ_c on " + train.name() + " (" + train.count() + " examples), " + epochs + " epochs…");
         // Train mode as Garipov et al.: BatchNorm normalises each batch by its own statistics; the
         // running averages it keeps on the way go into a model of their own and are never read.
-        BezierCurve.TrainLog log = curve.train(new Objective(replica(), Mode.TRAIN), train, config);
+        java.io.PrintStream trace = json ? System.err : System.out;
+        BezierCurve.TrainLog log = curve.train(new Objective(replica(), Mode.TRAIN), train, config,
+                explain ? PathExplain.curveTraining(trace, curve) : null);
+        long start = System.nanoTime();
         PathResult bent = curve.measure(f, points, threads(), GridLog.none());
+        if (explain) {
+            PathExplain.cost(trace, f, points, (System.nanoTime() - start) / 1e9, threads(), "");
+            PathExplain.barrier(trace, "φ(t) = (1 − t)² θ_A + 2t(1 − t) θ_c + t² θ_B", bent, Math.sqrt(InterpolateCommand.distanceSquared(a, b)));
+        }
         PathResult line = LinearPath.measure(f, a, b, points, threads(), GridLog.none());
         if (saveControl != null) ModelWeights.save(saveControl, curve.control(), Map.of("basin", "bezier control point"));
 

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class DataOptions {
 
     @Option(names = "--dataset", defaultValue = "mnist",
-            description = "mnist, fashion-mnist, cifar10 or mnist-bundled (default: ${DEFAULT-VALUE}).")
+            description = "mnist, fashion-mnist, cifar10, mnist-bundled or tutorial (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--data", description = "Folder holding the dataset's files (else: environment, standard places, cache, download).")

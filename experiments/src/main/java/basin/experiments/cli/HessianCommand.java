@@ -127,6 +127,21 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Print what each probe does at each step (to stderr with --json).")
     boolean explain;
 
+    @Option(names = "--dense", description = "Also build the whole matrix from p products (up to 4096 parameters): the loss, its gradient, "
+            + "the matrix, its eigenvalues (EJML) and distance from symmetry, and the Hessian from central differences of gradients beside it.")
+    boolean dense;
+
+    @Option(names = "--difference-step", defaultValue = "1e-3", description = "Step h of --dense's central differences (default: ${DEFAULT-VALUE}).")
+    double differenceStep;
+
+    @Option(names = "--no-reorthogonalise", description = "Run Lanczos on its three-term recurrence alone, to see its ghost eigenvalues "
+            + "(no Ritz vectors, so no measured residuals).")
+    boolean noReorthogonalise;
+
+    @Option(names = "--plots", description = "Write DIR/lanczos-ritz-values.png (Ritz values against the step) and, with --trace, "
+            + "DIR/hutchinson-running-mean.png (running mean ± standard error), each with an SVG.")
+    Path plots;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -184,15 +199,27 @@ public final class HessianCommand implements Callable<Integer> {
         }
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime();
+        DenseReport denseReport = null;
+        if (dense) {                                                       // before the probes, so they can be read against it
+            boolean allOfHessian = h.curvature() == Curvature.HESSIAN && params == null;
+            denseReport = DenseReport.compute(h, objective, theta, batches, allOfHessian, differenceStep);
+            if (!json) denseReport.print(out, h.curvature() == Curvature.HESSIAN ? "H" : h.curvature().label());
+        }
+        ConvergenceRecorder recorder = plots != null ? new ConvergenceRecorder(explainTo) : null;
 
-        if (explainTo != null) explainTo.section("Lanczos, " + m + " steps (α_j, β_j, Ritz values of T_j)");
-        Lanczos.Result lanczos = Lanczos.run(h, m, rng, explainTo);
+        if (explainTo != null) {
+            explainTo.section("Lanczos, " + m + " steps" + (noReorthogonalise ? " WITHOUT re-orthogonalisation" : "") + " (α_j, β_j, Ritz values of T_j)");
+        }
+        Lanczos.Listener lanczosListener = recorder != null ? recorder : explainTo;
+        Lanczos.Result lanczos = noReorthogonalise
+                ? Lanczos.run(h, ParamVector.gaussian(h.backend(), h.layout(), rng), m, false, lanczosListener)   // the same start as with it
+                : Lanczos.run(h, m, rng, lanczosListener);
         PowerIteration.Result powerResult = null;
         if (power) {
             if (explainTo != null) explainTo.section("power iteration (Rayleigh quotient vᵀHv per step)");
             powerResult = PowerIteration.run(h, 1000, powerTol, rng, explainTo);
         }
-        TraceEstimate traceResult = trace ? traceEstimate(h, rng, explainTo) : null;
+        TraceEstimate traceResult = trace ? traceEstimate(h, rng, explainTo, recorder) : null;
         SpectralDensity.Result spectrum;
         double sigmaOrAuto = sigma != null ? sigma : Double.NaN;
         if (density) {
@@ -202,11 +229,16 @@ public final class HessianCommand implements Callable<Integer> {
             spectrum = SpectralDensity.fromLanczos(p, List.of(lanczos), sigmaOrAuto, grid);  // the Lanczos run is one SLQ sample
         }
         double[] residuals = new double[Math.min(topK, lanczos.steps())];
-        for (int i = 0; i < residuals.length; i++) residuals[i] = lanczos.residual(h, i);   // one HVP each
         double[] negativeResiduals = new double[residuals.length];
-        for (int i = 0; i < negativeResiduals.length; i++) {
-            int pair = lanczos.steps() - 1 - i;                                    // Ritz pairs come largest first
-            negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
+        if (noReorthogonalise) {                                                   // no basis kept, so no Ritz vectors to measure
+            java.util.Arrays.fill(residuals, Double.NaN);
+            java.util.Arrays.fill(negativeResiduals, Double.NaN);
+        } else {
+            for (int i = 0; i < residuals.length; i++) residuals[i] = lanczos.residual(h, i);   // one HVP each
+            for (int i = 0; i < negativeResiduals.length; i++) {
+                int pair = lanczos.steps() - 1 - i;                                // Ritz pairs come largest first
+                negativeResiduals[i] = pair < residuals.length ? residuals[pair] : lanczos.residual(h, pair);
+            }
         }
         HutchinsonDiagonal.Result diagonalResult = diagonal != null ? HutchinsonDiagonal.estimate(h, diagonalSamples, rng) : null;
         PerLayerCurvature.Result layers = perLayer ? PerLayerCurvature.run(h, m, traceError, traceSamples, rng) : null;
@@ -218,6 +250,10 @@ public final class HessianCommand implements Callable<Integer> {
                 s -> operatorOver(objective, theta, new DeviceBatches(backend, s, batch).resident()), this::estimates);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (ritzVectors != null) writeRitzVectors(lanczos, residuals);
+        if (recorder != null) {
+            recorder.writePlots(plots, h.curvature().label() + (noReorthogonalise ? ", without re-orthogonalisation" : ""),
+                    denseReport != null ? denseReport.fromProducts.trace() : Double.NaN);
+        }
         if (diagonalResult != null) {
             ModelWeights.save(diagonal, diagonalResult.diagonal(), Map.of("basin", "diagonal", "operator", operator.describe(),
                     "samples", Integer.toString(diagonalSamples), "estimator", "Bekas, Kokiopoulou & Saad 2007, Rademacher"));
@@ -232,6 +268,7 @@ public final class HessianCommand implements Callable<Integer> {
             }
             if (layers != null) PerLayerTable.putJson(o, layers);
             if (subsetResult != null) SubsetTable.putJson(o, full, subsetResult);
+            if (denseReport != null) o.put("dense", denseReport.json());
             out.println(RunFolder.JSON.writeValueAsString(o));
         } else {
             printReport(out, h, lanczos, residuals, negativeResiduals, powerResult, traceResult, spectrum, effectiveRank, rankSource, seconds);
@@ -264,10 +301,10 @@ public final class HessianCommand implements Callable<Integer> {
         return params != null ? new BlockOperator(h, BlockOperator.select(h.layout(), params)) : h;
     }
 
-    private TraceEstimate traceEstimate(CurvatureOperator h, SplittableRandom rng, ExplainTrace explainTo) {
+    private TraceEstimate traceEstimate(CurvatureOperator h, SplittableRandom rng, ExplainTrace explainTo, ConvergenceRecorder recorder) {
         if (traceEstimator.equals("hutchpp")) return TraceEstimate.of(HutchPlusPlus.estimate(h, traceSamples, rng));
         if (explainTo != null) explainTo.section("Hutchinson trace (zᵀHz per Rademacher z, running mean ± standard error)");
-        return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, explainTo));
+        return TraceEstimate.of(HutchinsonTrace.estimate(h, traceError, traceSamples, rng, recorder != null ? recorder : explainTo));
     }
 
     /** One subset's λmax, power λmax and trace, drawn in the full run's order from a fresh generator of the same seed. */
@@ -275,7 +312,7 @@ public final class HessianCommand implements Callable<Integer> {
         SplittableRandom rng = new SplittableRandom(seed);
         Lanczos.Result l = Lanczos.run(h, Math.min(lanczosSteps, h.dim()), rng, null);
         Double lambdaPower = power ? PowerIteration.run(h, 1000, powerTol, rng, null).lambda() : null;
-        Double traceValue = trace ? traceEstimate(h, rng, null).trace() : null;
+        Double traceValue = trace ? traceEstimate(h, rng, null, null).trace() : null;
         return new SubsetTable.Estimates(l.ritzValues()[0], lambdaPower, traceValue);
     }
 
@@ -294,7 +331,15 @@ public final class HessianCommand implements Callable<Integer> {
         if (traceEstimator.equals("hutchpp") && traceSamples < 6) throw new IllegalArgumentException("--trace-estimator hutchpp needs --trace-samples ≥ 6, got " + traceSamples);
         if (subsets != null && subsets < 1) throw new IllegalArgumentException("--subsets must be ≥ 1, got " + subsets);
         if (diagonalSamples < 2) throw new IllegalArgumentException("--diagonal-samples must be ≥ 2, got " + diagonalSamples);
+        if (!(differenceStep > 0)) throw new IllegalArgumentException("--difference-step must be positive, got " + differenceStep);
+        if (noReorthogonalise && ritzVectors != null) {
+            throw new IllegalArgumentException("--ritz-vectors needs the Lanczos basis, which --no-reorthogonalise does not keep");
+        }
+        if (noReorthogonalise && perLayer) throw new IllegalArgumentException("--no-reorthogonalise applies to the main Lanczos run; leave out --per-layer");
         engine.check();
+        if (engine.distributed() && dense) {
+            throw new IllegalArgumentException("--dense runs with --engine local only: its finite differences of gradients need the batches in this process");
+        }
         if (engine.distributed() && subsets != null) {
             throw new IllegalArgumentException("--subsets runs with --engine local only: each subset is an operator of its own, not shards of one");
         }
@@ -312,9 +357,9 @@ public final class HessianCommand implements Callable<Integer> {
         double[] top = lanczos.topK(topK);
         o.put("lambda_max", top[0]);
         o.put("eigenvalues", top);
-        o.put("eigenvalue_residuals", residuals);
+        o.put("eigenvalue_residuals", noReorthogonalise ? null : residuals);
         o.put("most_negative", lanczos.mostNegative(topK));
-        o.put("most_negative_residuals", negativeResiduals);
+        o.put("most_negative_residuals", noReorthogonalise ? null : negativeResiduals);
         o.put("trace", traceResult != null ? traceResult.trace() : null);
         o.put("trace_stderr", traceResult != null ? traceResult.standardError() : null);
         o.put("trace_samples", traceResult != null ? traceResult.products() : null);
@@ -342,6 +387,8 @@ public final class HessianCommand implements Callable<Integer> {
             o.put("power_residual", powerResult.residual());
         }
         o.put("lanczos_steps", lanczos.steps());
+        o.put("reorthogonalised", lanczos.reorthogonalised());
+        o.put("copies_of_lambda_max", lanczos.copiesOfTop(Lanczos.GHOST_TOLERANCE));
         o.put("invariant_subspace", lanczos.invariantSubspace());
         o.put("parameters", h.dim());
         if (h instanceof BlockOperator b) o.put("params", b.names());
@@ -370,9 +417,15 @@ public final class HessianCommand implements Callable<Integer> {
                 lanczos.invariantSubspace() ? " (Krylov space exhausted: the Ritz values are exact)" : "", h.dim());
         out.printf(Locale.ROOT, "  %-4s %16s %14s   %16s %14s%n", "i", "λ_i (top)", "residual", "most negative", "residual");
         for (int i = 0; i < top.length; i++) {
-            out.printf(Locale.ROOT, "  %-4d %16.8g %14.2e   %16.8g %14.2e%n", i + 1, top[i], residual[i], bottom[i], negativeResidual[i]);
+            out.printf(Locale.ROOT, "  %-4d %16.8g %14s   %16.8g %14s%n", i + 1, top[i], residualText(residual[i]), bottom[i], residualText(negativeResidual[i]));
         }
-        out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
+        if (noReorthogonalise) {
+            out.println("  (no residuals: without re-orthogonalisation the basis is not kept, so there are no Ritz vectors)");
+        } else {
+            out.println("  (residual: ‖H x_i − λ_i x_i‖ for the Ritz vector x_i, one HVP each; float32 puts its floor near 1e-7·λmax)");
+        }
+        out.printf(Locale.ROOT, "copies of λ_1    %d Ritz values within %.0e·|λ_1| of λ_1%s%n", lanczos.copiesOfTop(Lanczos.GHOST_TOLERANCE), Lanczos.GHOST_TOLERANCE,
+                lanczos.reorthogonalised() ? "" : " (more than one: ghosts, since λ_1 is simple unless the dense spectrum says otherwise)");
         out.printf(Locale.ROOT, "lambda_max       %.8g%n", top[0]);
         if (powerResult != null) {
             out.printf(Locale.ROOT, "  by power       %.8g   (%d steps, %s to %.0e, residual %.1e)%n", powerResult.lambda(), powerResult.iterations(),
@@ -394,6 +447,11 @@ public final class HessianCommand implements Callable<Integer> {
         if (density) printDensity(out, spectrum);
         out.printf(Locale.ROOT, "cost             %d products (%s) over %d examples, %.2f s%n", h.productCount(), h.curvature().label(),
                 h.examples(), seconds);
+    }
+
+    /** A measured residual, or a dash where none was measured (no Ritz vectors without re-orthogonalisation). */
+    private static String residualText(double r) {
+        return Double.isNaN(r) ? "—" : String.format(Locale.ROOT, "%.2e", r);
     }
 
     /** The density on 24 rows, bars on a log scale over six decades, since a Hessian's bulk dwarfs its outliers. */

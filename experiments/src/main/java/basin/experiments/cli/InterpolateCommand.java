@@ -30,6 +30,9 @@ public final class InterpolateCommand extends LandscapeCommand {
     @Mixin
     StatisticsOptions statistics;
 
+    @Option(names = "--explain", description = "Print what a point costs and each point's loss beside the straight mix of the end losses (to stderr with --json).")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         ParamVector a = load(weights);
@@ -42,10 +45,16 @@ public final class InterpolateCommand extends LandscapeCommand {
         putStatistics(grid, f, statistics);
         GridLog log = gridLog(out, grid);
         PathResult path;
+        long start = System.nanoTime();
         try {
             path = LinearPath.measure(f, gridEngine(f, statistics), a, b, points, log);
         } finally {
             close(log);
+        }
+        if (explain) {
+            java.io.PrintStream trace = json ? System.err : System.out;
+            PathExplain.cost(trace, f, points, (System.nanoTime() - start) / 1e9, threads(), "");
+            PathExplain.barrier(trace, "θ(α) = (1 − α) θ_A + α θ_B", path, Math.sqrt(distanceSquared(a, b)));
         }
         Map<String, Object> o = header("interpolate");
         o.put("weights_b", weightsB.toString());

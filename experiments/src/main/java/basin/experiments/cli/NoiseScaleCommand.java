@@ -11,6 +11,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,6 +41,10 @@ public final class NoiseScaleCommand extends LandscapeCommand {
     @Option(names = "--batches", defaultValue = "20", description = "Number K of disjoint batch gradients (default: ${DEFAULT-VALUE}).")
     int batches;
 
+    @Option(names = "--explain", description = "Print each batch gradient's loss and ‖g_k‖² as it comes, then both estimates' formulas with the numbers put in "
+            + "(to stderr with --json).")
+    boolean explain;
+
     private static final String NOT_READ = "BatchNorm running statistics not read: each batch is normalised by its own";
 
     /** What the outputs say about the mode of the batch gradients. */
@@ -55,7 +60,18 @@ public final class NoiseScaleCommand extends LandscapeCommand {
         if (batches < 2) throw new IllegalArgumentException("--batches must be ≥ 2 (the spread between batch gradients needs two), got " + batches);
         ParamVector theta = load(weights);
         Mode mode = GradientNoiseScale.sgdMode(net());
-        GradientNoiseScale.Result r = GradientNoiseScale.measure(new Objective(net(), mode), theta, dataset(), gradientBatch, batches, seed);
+        java.io.PrintStream trace = json ? System.err : System.out;
+        if (explain) {
+            trace.printf(Locale.ROOT, "── %d batch gradients g_k of B = %d examples, disjoint, from a shuffle seeded by --seed%n", batches, gradientBatch);
+            trace.printf(Locale.ROOT, "  %-4s %12s %14s %18s%n", "k", "L_k", "‖g_k‖²", "mean_j≤k ‖g_j‖²");
+        }
+        double[] running = new double[1];
+        GradientNoiseScale.Result r = GradientNoiseScale.measure(new Objective(net(), mode), theta, dataset(), gradientBatch, batches, seed,
+                explain ? (k, examples, loss, norm2) -> {
+                    running[0] += norm2;
+                    trace.printf(Locale.ROOT, "  %-4d %12.6g %14.6g %18.6g%n", k, loss, norm2, running[0] / k);
+                } : null);
+        if (explain) explainEstimates(trace, r);
         Map<String, Object> o = header("noise-scale");
         o.put("mode", mode.label());
         o.put("gradient_mode", gradientMode(mode));
@@ -73,5 +89,23 @@ public final class NoiseScaleCommand extends LandscapeCommand {
         System.out.printf("‖E g‖² / (E‖g‖² − ‖E g‖²)   %s%n", f(r.signalToNoise()));
         System.out.printf("B_simple = tr Σ / ‖G‖²       %s   (tr Σ %s, ‖G‖² %s)%n", f(r.bSimple()), f(r.traceSigma()), f(r.gradientNormSquared()));
         return 0;
+    }
+
+    /** The estimators of McCandlish et al. (2018, appendix A) with the measured terms put in. */
+    private static void explainEstimates(java.io.PrintStream out, GradientNoiseScale.Result r) {
+        int k = r.batches(), b = r.batchSize();
+        double x = r.meanBatchGradientNormSquared(), y = r.meanGradientNormSquared();
+        out.println();
+        out.println("── the estimates (McCandlish et al. 2018, appendix A), ḡ = (1/K) Σ_k g_k the gradient of all K batches together");
+        out.printf(Locale.ROOT, "  E‖g‖² ≈ mean_k ‖g_k‖² = %.6g     ‖E g‖² ≈ ‖ḡ‖² = %.6g     spread = %.6g%n", x, y, x - y);
+        out.printf(Locale.ROOT, "  signal-to-noise = ‖ḡ‖² / spread = %.6g / %.6g = %.6g%n", y, x - y, r.signalToNoise());
+        out.printf(Locale.ROOT, "  ‖G‖² ≈ (K‖ḡ‖² − mean‖g_k‖²)/(K − 1) = (%d·%.6g − %.6g)/%d = %.6g   (unbiased: ‖ḡ‖² alone is inflated by the noise)%n",
+                k, y, x, k - 1, r.gradientNormSquared());
+        out.printf(Locale.ROOT, "  tr Σ ≈ B K/(K − 1) · spread = %d·%d/%d · %.6g = %.6g%n", b, k, k - 1, x - y, r.traceSigma());
+        out.printf(Locale.ROOT, "  B_simple = tr Σ / ‖G‖² = %.6g: the batch size at which a batch gradient's noise equals its signal%n", r.bSimple());
+        if (!(r.gradientNormSquared() > 0)) {
+            out.println("  ‖G‖² came out ≤ 0: the true gradient is smaller than what K batches can resolve (near a minimum it is),"
+                    + " so B_simple means nothing here; more or larger batches would");
+        }
     }
 }

@@ -56,6 +56,10 @@ public final class SharpnessCommand extends LandscapeCommand {
     @Option(names = "--lanczos-steps", defaultValue = "20", description = "Lanczos steps for λmax, one HVP each, and one more for its residual (default: ${DEFAULT-VALUE}).")
     int lanczosSteps;
 
+    @Option(names = "--explain", description = "Print (to stderr with --json) each direction's rise, the SAM step and every ascent step beside the second-order Taylor model "
+            + "gᵀδ + ½δᵀHδ (one HVP per point).")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         checkOptions();
@@ -107,6 +111,7 @@ public final class SharpnessCommand extends LandscapeCommand {
         l.put("steps", lanczos.steps());
         l.put("method", "largest Ritz value of Lanczos with full re-orthogonalisation on the Hessian of the same examples; residual ‖Hx − λx‖ of its Ritz vector");
         o.put("lanczos", l);
+        if (explain) SharpnessExplain.print(json ? System.err : System.out, f, h, theta, unit, epsilon, random, sam, ball, lambdaMax);
         if (json) {
             printJson(o);
             return 0;

@@ -29,6 +29,9 @@ public final class Slice1dCommand extends LandscapeCommand {
     @Option(names = "--out", description = "JSON Lines file the points go to as they are measured; rerunning with it resumes.")
     Path out;
 
+    @Option(names = "--explain", description = "Print the direction's norm tensor by tensor beside θ's and what a point costs (to stderr with --json).")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas");
@@ -41,10 +44,16 @@ public final class Slice1dCommand extends LandscapeCommand {
         direction.putIdentity(grid);
         GridLog log = gridLog(out, grid);
         Slice.Result r;
+        long start = System.nanoTime();
         try {
             r = Slice.line(gridEngine(f, null), theta, d, a, log);
         } finally {
             close(log);
+        }
+        if (explain) {
+            java.io.PrintStream trace = json ? System.err : System.out;
+            PathExplain.directionNorms(trace, theta, List.of(d));
+            PathExplain.cost(trace, f, a.length - r.resumed(), (System.nanoTime() - start) / 1e9, threads(), "; the point is θ + α d");
         }
         Map<String, Object> o = header("slice1d");
         o.put("direction", direction.describe());

@@ -61,6 +61,9 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Option(names = "--curvature-steps", defaultValue = "10", description = "Lanczos steps per point with --curvature, one HVP each (default: ${DEFAULT-VALUE}).")
     int curvatureSteps;
 
+    @Option(names = "--explain", description = "Print the directions' norms tensor by tensor beside θ's and what a point costs (to stderr with --json).")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas"), b = range(betas, "--betas");
@@ -125,6 +128,7 @@ public final class Slice2dCommand extends LandscapeCommand {
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         CurvatureMap.Result map = null;
+        long start = System.nanoTime();
         try {
             if (curvature) {
                 Objective objective = new Objective(net(), Mode.EVAL);
@@ -138,6 +142,12 @@ public final class Slice2dCommand extends LandscapeCommand {
             }
         } finally {
             close(log);
+        }
+        if (explain) {
+            java.io.PrintStream trace = json ? System.err : System.out;
+            PathExplain.directionNorms(trace, origin, List.of(d1, d2));
+            PathExplain.cost(trace, f, a.length * b.length - r.resumed(), (System.nanoTime() - start) / 1e9, threads(),
+                    curvature ? "; with --curvature also " + curvatureSteps + " Lanczos steps (HVPs, each about two gradients) and 2 residual HVPs" : "; the point is θ + α d1 + β d2");
         }
         o.put("running_statistics", f.runningStatistics().describe());
         putEngine(o);

@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model spec (JSON).")
     Path model;
 
-    @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion-mnist, cifar10 or mnist-bundled (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", defaultValue = "mnist", description = "mnist, fashion-mnist, cifar10, mnist-bundled or tutorial (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--data", description = "Folder holding the dataset's files.")
@@ -74,6 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--track-trace-samples", defaultValue = "30", description = "Most Hutchinson samples for the trace (default: ${DEFAULT-VALUE}).")
     int trackTraceSamples;
 
+    @Option(names = "--explain", description = "With --track: print each curvature measurement step by step (Lanczos steps, Hutchinson samples) "
+            + "beside the stability threshold 2(1 + β)/η.")
+    boolean explain;
+
     @Mixin
     DeviceOptions device;
 
@@ -91,12 +95,14 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> description = describe(net, config, split, test, all.describeNormalisation());
         description.put("spec", RunFolder.JSON.readTree(Files.readString(model)));
         ResumableTraining.Tracking tracking = null;
+        if (explain && track == null) throw new IllegalArgumentException("--explain shows the curvature tracking: add --track lambda-max (or sharpness, trace)");
         if (track != null) {
             Dataset probeSource = split.validation() != null ? split.validation() : test;
             Dataset probeSet = probeSource.first(Math.min(trackExamples, probeSource.count()));
             CurvatureTracker.Config c = new CurvatureTracker.Config(CurvatureTracker.Measure.parse(track), trackLanczosSteps, trackEpsilon,
                     trackDirections, 0.05, trackTraceSamples, seed);
-            tracking = new ResumableTraining.Tracking(new CurvatureTracker(net, probeSet, c), parseEvery(trackEvery));
+            tracking = new ResumableTraining.Tracking(new CurvatureTracker(net, probeSet, c, explain ? new TrackingExplain(System.out) : null),
+                    parseEvery(trackEvery));
             description.put("track", describeTracking(tracking, probeSet));
         }
         refuseAnotherRun(out, description);

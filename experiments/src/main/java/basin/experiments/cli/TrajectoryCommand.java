@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +77,10 @@ public final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--explain", description = "Print each checkpoint's distance from θ_final and how much of it the PCA plane holds, "
+            + "then what a grid point costs (to stderr with --json).")
+    boolean explain;
+
     @Mixin
     DeviceOptions device;
 
@@ -112,10 +117,16 @@ public final class TrajectoryCommand implements Callable<Integer> {
         grid.put("betas", b);
         GridLog log = out == null ? GridLog.none() : GridFile.open(out, grid);
         Slice.Result r;
+        long start = System.nanoTime();
         try {
             r = Slice.plane(f, thetaFinal, pca.d1(), pca.d2(), a, b, t, log);
         } finally {
             if (log instanceof GridFile g) g.close();
+        }
+        if (explain) {
+            PrintStream trace = json ? System.err : System.out;
+            explainPlane(trace, files, thetas, pca);
+            PathExplain.cost(trace, f, a.length * b.length - r.resumed(), (System.nanoTime() - start) / 1e9, t, "; the point is θ_final + α d1 + β d2");
         }
         double[] pathLoss = new double[thetas.size()];
         for (int k = 0; k < thetas.size(); k++) pathLoss[k] = f.measure(thetas.get(k)).loss();
@@ -165,6 +176,28 @@ public final class TrajectoryCommand implements Callable<Integer> {
         }
         if (r.resumed() > 0) System.out.println(r.resumed() + " of " + a.length * b.length + " points resumed from " + out);
         return 0;
+    }
+
+    /**
+     * The plane's fit, checkpoint by checkpoint: d1 and d2 are orthonormal, so θ_k − θ_final has (α, β) in the
+     * plane and the share (α² + β²)/‖θ_k − θ_final‖² of its squared length there.
+     */
+    private static void explainPlane(PrintStream out, List<Path> files, List<ParamVector> thetas, Trajectory.Pca pca) {
+        ParamVector last = thetas.get(thetas.size() - 1);
+        out.println();
+        double[] sigma = pca.singularValues();
+        StringBuilder top = new StringBuilder();
+        for (int i = 0; i < Math.min(4, sigma.length); i++) top.append(String.format(Locale.ROOT, "%s%.4g", i > 0 ? ", " : "", sigma[i]));
+        out.printf(Locale.ROOT, "── the PCA of θ_k − θ_final over %d checkpoints: singular values %s%s; d1 and d2 explain %.2f%% and %.2f%%%n",
+                thetas.size(), top, sigma.length > 4 ? ", …" : "", 100 * pca.explainedVariance()[0], 100 * pca.explainedVariance()[1]);
+        out.printf(Locale.ROOT, "  %-24s %14s %12s %12s %14s%n", "checkpoint", "‖θ_k − θ_f‖", "α", "β", "in the plane");
+        for (int k = 0; k < thetas.size(); k++) {
+            ParamVector d = thetas.get(k).copy();
+            d.axpy(-1, last);
+            double norm = d.norm(), alpha = pca.path()[k][0], beta = pca.path()[k][1];
+            String share = norm > 0 ? String.format(Locale.ROOT, "%.2f%%", 100 * (alpha * alpha + beta * beta) / (norm * norm)) : "—";
+            out.printf(Locale.ROOT, "  %-24s %14.6g %12.6g %12.6g %14s%n", files.get(k).getFileName(), norm, alpha, beta, share);
+        }
     }
 
     /** The folder's epoch-KK.safetensors files in epoch order. */

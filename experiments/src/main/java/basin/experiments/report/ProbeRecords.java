@@ -43,6 +43,8 @@ public final class ProbeRecords {
         o.put("steps", r.steps());
         o.put("hvps", hvps);
         o.put("ritz_values", r.ritzValues());
+        o.put("alpha", r.alpha());                                     // T's diagonal and off-diagonal: the Ritz values
+        o.put("beta", r.beta());                                       // of every T_j follow from them (ConvergencePlots)
         return o;
     }
 

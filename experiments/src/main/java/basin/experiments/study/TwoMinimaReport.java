@@ -33,6 +33,10 @@ final class TwoMinimaReport {
         page.image(plots, "power-iteration.png", "Power iteration's Rayleigh quotients, step by step, with the λmax Lanczos found.");
         page.image(plots, "spectrum.png", "The Ritz values of Lanczos: the extremes of each Hessian's spectrum are resolved first, "
                 + "the interior values are averages over many eigenvalues.");
+        if (java.nio.file.Files.exists(plots.resolve("lanczos-ritz-values.png"))) {
+            page.image(plots, "lanczos-ritz-values.png", "Lanczos converging on seed 0's Hessian: the Ritz values of T_j against the step j. "
+                    + "The largest settle within a few steps; the interior ones keep moving (docs/tutorial.md, step 3).");
+        }
         page.heading("Between the two minima");
         page.image(plots, "interpolation.png", "Loss along the linear path between the models, the barrier's top marked.");
         page.image(plots, "plane.png", "Loss on the plane through both models (α along seed 0 → seed 42, β random and orthogonal).");

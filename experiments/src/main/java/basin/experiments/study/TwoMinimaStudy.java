@@ -5,6 +5,7 @@ import basin.engine.nn.spec.ModelSpec;
 import basin.engine.probe.landscape.DatasetLoss;
 import basin.engine.probe.landscape.Slice;
 import basin.experiments.report.Charts;
+import basin.experiments.report.ConvergencePlots;
 import basin.experiments.report.Marker;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
@@ -284,6 +285,11 @@ public final class TwoMinimaStudy implements Study {
         }
         Charts.scatter(plots, "spectrum", "Lanczos Ritz values of the validation-batch Hessian, largest first", "rank",
                 "Ritz value (eigenvalue estimate)", spectrum);
+        JsonNode first = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(MODELS.get(0) + ".json").toFile()).at("/curvature/lanczos");
+        if (first.has("alpha")) {                                          // records written before T was kept have no history to draw
+            ConvergencePlots.ritzValues(plots, ConvergencePlots.ritzHistory(doubles(first.get("alpha")), doubles(first.get("beta"))),
+                    "Lanczos on seed 0's validation-batch Hessian: Ritz values of T_j");
+        }
     }
 
     static List<Marker> planeMarkers(JsonNode plane) {

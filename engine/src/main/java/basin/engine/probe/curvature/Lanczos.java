@@ -53,6 +53,12 @@ public final class Lanczos {
     /** β below this multiple of ‖T‖ is float32 rounding noise, not a direction: the Krylov space is exhausted. */
     static final double BREAKDOWN = 1e-5;
 
+    /**
+     * Ritz values this close to θ₁ (relative) count as copies of it in {@link Result#copiesOfTop}: far
+     * below the gap to λ₂ of a network's Hessian, far above float32 noise on T.
+     */
+    public static final double GHOST_TOLERANCE = 1e-4;
+
     private Lanczos() {
     }
 
@@ -114,6 +120,17 @@ public final class Lanczos {
             ParamVector r = h.apply(x);
             r.axpy(-eigen.values()[i], x);
             return r.norm();
+        }
+
+        /**
+         * How many Ritz values lie within {@code relativeTolerance}·|θ₁| of θ₁, θ₁ itself included: 1 for a
+         * simple λmax with re-orthogonalisation; without it, ghost copies of a converged λmax add to the count.
+         */
+        public int copiesOfTop(double relativeTolerance) {
+            double[] theta = eigen.values();
+            int copies = 0;
+            for (double t : theta) if (Math.abs(t - theta[0]) <= relativeTolerance * Math.abs(theta[0])) copies++;
+            return copies;
         }
 
         /** The Ritz vector x_i = Q_s y_i in parameter space (unit norm), for the i-th largest Ritz value. */

@@ -40,6 +40,15 @@ public final class BezierCurve {
         }
     }
 
+    /** Receives the training as it goes, for a teaching trace: each step's t and loss, each epoch's mean loss. */
+    public interface Listener {
+        /** Step {@code step} of epoch {@code epoch} (both from 1) drew t and measured L(φ(t)) on its batch. */
+        void onStep(int epoch, int step, double t, double loss);
+
+        /** Epoch {@code epoch} ended with this mean of L(φ(t)) over its examples; θ_c holds its update. */
+        void onEpoch(int epoch, double meanLoss);
+    }
+
     /** The mean training loss L(φ(t)) of each epoch (over the t drawn in it) and the number of steps. */
     public record TrainLog(double[] epochLosses, int steps) {
     }
@@ -74,6 +83,11 @@ public final class BezierCurve {
 
     /** Trains θ_c on {@code data} by SGD, one t ~ U(0, 1) per step. */
     public TrainLog train(Objective objective, Dataset data, TrainConfig config) {
+        return train(objective, data, config, null);
+    }
+
+    /** {@link #train(Objective, Dataset, TrainConfig)}, showing each step and epoch to {@code listener} (may be null). */
+    public TrainLog train(Objective objective, Dataset data, TrainConfig config, Listener listener) {
         SplittableRandom rng = new SplittableRandom(config.seed());
         Batches order = new Batches(data, config.batchSize(), Batches.LastBatch.KEEP, rng.nextLong());
         DeviceBatches batches = new DeviceBatches(control.backend(), data, order);
@@ -96,8 +110,10 @@ public final class BezierCurve {
                 sum += loss * batch.size();
                 seen += batch.size();
                 steps++;
+                if (listener != null) listener.onStep(epoch + 1, b + 1, t, loss);
             }
             epochLosses[epoch] = sum / seen;
+            if (listener != null) listener.onEpoch(epoch + 1, epochLosses[epoch]);
         }
         return new TrainLog(epochLosses, steps);
     }

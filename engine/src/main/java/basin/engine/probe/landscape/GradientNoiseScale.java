@@ -46,6 +46,12 @@ public final class GradientNoiseScale {
         return RunningStatistics.of(model).present() ? Mode.BATCH_STATISTICS : Mode.EVAL;
     }
 
+    /** Receives each batch gradient's terms, for a teaching trace: its loss and ‖g_k‖². */
+    public interface Listener {
+        /** Batch k (from 1) of {@code examples} examples had loss L_k and gradient norm ‖g_k‖². */
+        void onBatch(int k, int examples, double loss, double gradientNormSquared);
+    }
+
     /** Both estimates with what they were computed from. */
     public record Result(int batchSize, int batches, double meanGradientNormSquared, double meanBatchGradientNormSquared,
                          double signalToNoise, double gradientNormSquared, double traceSigma, double bSimple) {
@@ -114,6 +120,11 @@ public final class GradientNoiseScale {
      * of a seeded shuffle of {@code data} (disjoint batches, all full), and both estimates.
      */
     public static Result measure(Objective objective, ParamVector theta, Dataset data, int batchSize, int count, long seed) {
+        return measure(objective, theta, data, batchSize, count, seed, null);
+    }
+
+    /** {@link #measure(Objective, ParamVector, Dataset, int, int, long)}, showing each batch to {@code listener} (may be null). */
+    public static Result measure(Objective objective, ParamVector theta, Dataset data, int batchSize, int count, long seed, Listener listener) {
         Batches order = new Batches(data, batchSize, Batches.LastBatch.DROP, seed);
         if (count < 2 || count > order.count()) {
             throw new IllegalArgumentException("noise scale: " + count + " batches of " + batchSize + " asked, "
@@ -126,6 +137,7 @@ public final class GradientNoiseScale {
             double loss = objective.gradient(theta, batches.get(b), g);
             if (!Double.isFinite(loss)) throw new ArithmeticException("noise scale: loss of batch " + b + " is " + loss);
             acc.add(g);
+            if (listener != null) listener.onBatch(b + 1, batches.get(b).size(), loss, g.dot(g));
         }
         return acc.result(batchSize);
     }

@@ -95,6 +95,9 @@ class LanczosTest {
                 + Arrays.toString(plain.topK(6)));
         assertEquals(1, fullCopies, "seed " + seed + ": with re-orthogonalisation, Ritz values " + Arrays.toString(full.topK(6)));
         assertEquals(1, copiesOf(9, full.ritzValues()), "seed " + seed);
+        // The count probe hessian prints (copies of λ_1) says the same from the Ritz values alone.
+        assertTrue(plain.copiesOfTop(Lanczos.GHOST_TOLERANCE) >= 2, "seed " + seed + ": copiesOfTop without re-orthogonalisation");
+        assertEquals(1, full.copiesOfTop(Lanczos.GHOST_TOLERANCE), "seed " + seed + ": copiesOfTop with re-orthogonalisation");
     }
 
     @Test
