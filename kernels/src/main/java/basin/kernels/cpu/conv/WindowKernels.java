@@ -2,6 +2,8 @@ package basin.kernels.cpu.conv;
 
 import basin.kernels.Window2d;
 import basin.kernels.cpu.gemm.Workers;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The sliding-window kernels of the CPU backend on plain arrays: im2col, its adjoint col2im, and
@@ -12,6 +14,8 @@ import basin.kernels.cpu.gemm.Workers;
  * planes for pooling, so no two threads write the same element.
  */
 public final class WindowKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private WindowKernels() {
     }
 
@@ -141,9 +145,17 @@ public final class WindowKernels {
         addRow(cols, block, x, plane + dy * W + dx, t0, t1);
     }
 
-    /** x[dst + ow] += cols[src + ow] for ow in [lo, hi): a unit-stride loop of its own, which C2 vectorises. */
+    /**
+     * x[dst + ow] += cols[src + ow] for ow in [lo, hi), a vector at a time. C2 leaves this loop
+     * scalar on its own, since x and cols might be one array at two offsets (measured: a tenth of a
+     * ResNet-20 HVP); the same additions on whole vectors give the same bits.
+     */
     private static void addRow(float[] cols, int src, float[] x, int dst, int lo, int hi) {
-        for (int ow = lo; ow < hi; ow++) x[dst + ow] += cols[src + ow];
+        int ow = lo;
+        for (int whole = lo + F.loopBound(hi - lo); ow < whole; ow += F.length()) {
+            FloatVector.fromArray(F, x, dst + ow).add(FloatVector.fromArray(F, cols, src + ow)).intoArray(x, dst + ow);
+        }
+        for (; ow < hi; ow++) x[dst + ow] += cols[src + ow];
     }
 
     /**
