@@ -162,20 +162,32 @@ class WindowKernelsTest {
             cpu.fill(x, Float.NaN);                                           // col2im must overwrite, not accumulate into old contents
             cpu.col2im(upload(cols), w, x);
             float[] got = download(x), want = new float[w.inputSize()];
-            int oh = w.outH(), ow = w.outW();
-            for (int c = 0; c < w.channels(); c++)
-                for (int ki = 0; ki < w.kernelH(); ki++)
-                    for (int kj = 0; kj < w.kernelW(); kj++)
-                        for (int n = 0; n < w.batch(); n++)
-                            for (int i = 0; i < oh; i++)
-                                for (int j = 0; j < ow; j++) {
-                                    int r = i * w.strideH() - w.padH() + ki, q = j * w.strideW() - w.padW() + kj;
-                                    if (r < 0 || r >= w.height() || q < 0 || q >= w.width()) continue;
-                                    int row = (c * w.kernelH() + ki) * w.kernelW() + kj, col = (n * oh + i) * ow + j;
-                                    want[((n * w.channels() + c) * w.height() + r) * w.width() + q] += cols[row * w.positions() + col];
-                                }
+            forEachEntry(w, (at, from) -> {
+                if (from >= 0) want[from] += cols[at];
+            });
             for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], "seed " + seed + ", " + w + ": x at " + i);
         }
+    }
+
+    /** An entry of cols and where im2col takes it from: the index into x, or −1 for padding. */
+    private interface Entry {
+        void at(int colsIndex, int xIndex);
+    }
+
+    /** Every entry of cols, in the definition's order: c, ki, kj, then n, oh, ow. */
+    private static void forEachEntry(Window2d w, Entry entry) {
+        int oh = w.outH(), ow = w.outW();
+        for (int c = 0; c < w.channels(); c++)
+            for (int ki = 0; ki < w.kernelH(); ki++)
+                for (int kj = 0; kj < w.kernelW(); kj++)
+                    for (int n = 0; n < w.batch(); n++)
+                        for (int i = 0; i < oh; i++)
+                            for (int j = 0; j < ow; j++) {
+                                int r = i * w.strideH() - w.padH() + ki, q = j * w.strideW() - w.padW() + kj;
+                                boolean inside = r >= 0 && r < w.height() && q >= 0 && q < w.width();
+                                int at = ((c * w.kernelH() + ki) * w.kernelW() + kj) * w.positions() + (n * oh + i) * ow + j;
+                                entry.at(at, inside ? ((n * w.channels() + c) * w.height() + r) * w.width() + q : -1);
+                            }
     }
 
     /**
@@ -198,19 +210,7 @@ class WindowKernelsTest {
             cpu.fill(cols, Float.NaN);                                        // every entry must be written
             cpu.im2col(upload(x), w, cols);
             float[] got = download(cols);
-            int oh = w.outH(), ow = w.outW();
-            for (int c = 0; c < w.channels(); c++)
-                for (int ki = 0; ki < w.kernelH(); ki++)
-                    for (int kj = 0; kj < w.kernelW(); kj++)
-                        for (int n = 0; n < w.batch(); n++)
-                            for (int i = 0; i < oh; i++)
-                                for (int j = 0; j < ow; j++) {
-                                    int r = i * w.strideH() - w.padH() + ki, q = j * w.strideW() - w.padW() + kj;
-                                    boolean inside = r >= 0 && r < w.height() && q >= 0 && q < w.width();
-                                    float want = inside ? x[((n * w.channels() + c) * w.height() + r) * w.width() + q] : 0f;
-                                    int at = ((c * w.kernelH() + ki) * w.kernelW() + kj) * w.positions() + (n * oh + i) * ow + j;
-                                    assertEquals(want, got[at], "seed " + seed + ", " + w + ": cols at " + at);
-                                }
+            forEachEntry(w, (at, from) -> assertEquals(from >= 0 ? x[from] : 0f, got[at], "seed " + seed + ", " + w + ": cols at " + at));
         }
     }
 }
