@@ -115,7 +115,7 @@ final class NoiseRegimesReport {
         for (String r : RUNS) {
             JsonNode s = json(dir, "slices/slice2d-" + r + ".json");
             Charts.heatmap(plots, "slice2d-" + r, "2D slice around " + r, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
-                    TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")), TwoMinimaStudy.rows(s.get("losses")), "loss (nats)",
+                    StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("betas")), StudyReport.rows(s.get("losses")), "loss (nats)",
                     List.of(new Marker(r, 0, 0)));
         }
     }
@@ -144,8 +144,8 @@ final class NoiseRegimesReport {
         for (String r : RUNS) {
             JsonNode s = json(dir, "slices/slice2d-" + r + ".json");
             page.image(plots, "slice2d-" + r + ".png", "Loss around " + r + " along two filter-normalised random directions.");
-            page.surface("2D slice around " + r, TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")),
-                    TwoMinimaStudy.rows(s.get("losses")), "α", "β", "loss (nats)", List.of(new Marker(r, 0, 0)));
+            page.surface("2D slice around " + r, StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("betas")),
+                    StudyReport.rows(s.get("losses")), "α", "β", "loss (nats)", List.of(new Marker(r, 0, 0)));
         }
         page.heading("Configuration");
         page.configuration(run.config());

@@ -102,4 +102,25 @@ public final class StudyReport {
     static String percent(JsonNode v) {
         return v == null || v.isNull() || v.isMissingNode() ? "–" : percent(v.asDouble());
     }
+
+    /** A JSON array of numbers as doubles, null entries (NaN written by Jackson) as NaN. */
+    static double[] doubles(JsonNode array) {
+        double[] x = new double[array.size()];
+        for (int i = 0; i < x.length; i++) x[i] = array.get(i).isNull() ? Double.NaN : array.get(i).asDouble();
+        return x;
+    }
+
+    /** A JSON array of rows (a grid, one row per α) as doubles. */
+    static double[][] rows(JsonNode array) {
+        double[][] x = new double[array.size()][];
+        for (int i = 0; i < x.length; i++) x[i] = doubles(array.get(i));
+        return x;
+    }
+
+    /** The index of the value of xs nearest x (the first, on a tie). */
+    static int indexOf(double[] xs, double x) {
+        int best = 0;
+        for (int i = 1; i < xs.length; i++) if (Math.abs(xs[i] - x) < Math.abs(xs[best] - x)) best = i;
+        return best;
+    }
 }

@@ -36,8 +36,8 @@ final class TwoMinimaReport {
         page.heading("Between the two minima");
         page.image(plots, "interpolation.png", "Loss along the linear path between the models, the barrier's top marked.");
         page.image(plots, "plane.png", "Loss on the plane through both models (α along seed 0 → seed 42, β random and orthogonal).");
-        page.surface("Loss on the plane through both models", TwoMinimaStudy.doubles(plane.get("alphas")), TwoMinimaStudy.doubles(plane.get("betas")),
-                TwoMinimaStudy.rows(plane.get("losses")), "α (seed 0 → seed 42)", "β (random, orthogonal)", "loss (nats)", TwoMinimaStudy.planeMarkers(plane));
+        page.surface("Loss on the plane through both models", StudyReport.doubles(plane.get("alphas")), StudyReport.doubles(plane.get("betas")),
+                StudyReport.rows(plane.get("losses")), "α (seed 0 → seed 42)", "β (random, orthogonal)", "loss (nats)", TwoMinimaStudy.planeMarkers(plane));
         page.heading("Configuration");
         page.configuration(run.config());
         page.write(run.folder(), "report.html");
