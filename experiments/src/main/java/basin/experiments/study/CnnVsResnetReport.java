@@ -5,6 +5,7 @@ import basin.experiments.report.Marker;
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -90,9 +91,8 @@ final class CnnVsResnetReport {
                 List.of(new Marker("barrier top", top, losses[StudyReport.indexOf(alphas, top)])));
         for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
             JsonNode s = json(dir, "slices/surface-" + m + ".json");
-            Charts.heatmap(plots, "surface-" + m, "2D surface around " + m, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
-                    StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("betas")), StudyReport.rows(s.get("losses")),
-                    "loss (nats)", List.of(new Marker(m, 0, 0)));
+            SliceMaps.of("surface-" + m, s).draw(plots, "2D surface around " + m, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
+                    List.of(new Marker(m, 0, 0)));
         }
     }
 
@@ -116,9 +116,8 @@ final class CnnVsResnetReport {
         page.heading("2D surfaces");
         for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
             JsonNode s = json(dir, "slices/surface-" + m + ".json");
-            page.image(plots, "surface-" + m + ".png", "Loss around " + m + " along two filter-normalised random directions.");
-            page.surface("2D surface around " + m, StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("betas")),
-                    StudyReport.rows(s.get("losses")), "α", "β", "loss (nats)", List.of(new Marker(m, 0, 0)));
+            SliceMaps.of("surface-" + m, s).onPage(page, plots, "2D surface around " + m,
+                    "Loss around " + m + " along two filter-normalised random directions.", "α", "β", List.of(new Marker(m, 0, 0)));
         }
         page.heading("Training");
         page.image(plots, "learning-loss.png", "Loss per epoch.");

@@ -8,6 +8,7 @@ import basin.experiments.report.Marker;
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -157,8 +158,8 @@ public final class FilterNormStudy implements Study {
             JsonNode s = json(dir, "slices/slice1d-" + kind + ".json");
             lines.add(Series.of(kind, StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("losses"))));
             JsonNode p = json(dir, "slices/slice2d-" + kind + ".json");
-            Charts.heatmap(plots, "slice2d-" + kind, "2D slice, " + kind + " directions", "α (d₁)", "β (d₂)", StudyReport.doubles(p.get("alphas")),
-                    StudyReport.doubles(p.get("betas")), StudyReport.rows(p.get("losses")), "loss (nats)", List.of(new Marker("trained weights", 0, 0)));
+            SliceMaps.of("slice2d-" + kind, p).draw(plots, "2D slice, " + kind + " directions", "α (d₁)", "β (d₂)",
+                    List.of(new Marker("trained weights", 0, 0)));
         }
         Charts.lines(plots, "slice1d", "1D slice through the trained weights along one random direction", "α (step along d)",
                 "validation loss (nats)", lines, List.of());
@@ -175,9 +176,8 @@ public final class FilterNormStudy implements Study {
         page.image(plots, "slice1d.png", "1D slices: the same random direction, filter-normalised or rescaled as a whole.");
         for (String kind : KINDS) {
             JsonNode p = json(dir, "slices/slice2d-" + kind + ".json");
-            page.image(plots, "slice2d-" + kind + ".png", "2D slice along " + kind + " directions, the trained weights at the centre.");
-            page.surface("2D slice, " + kind + " directions", StudyReport.doubles(p.get("alphas")), StudyReport.doubles(p.get("betas")),
-                    StudyReport.rows(p.get("losses")), "α", "β", "loss (nats)", List.of(new Marker("trained weights", 0, 0)));
+            SliceMaps.of("slice2d-" + kind, p).onPage(page, plots, "2D slice, " + kind + " directions",
+                    "2D slice along " + kind + " directions, the trained weights at the centre.", "α", "β", List.of(new Marker("trained weights", 0, 0)));
         }
         page.heading("Training");
         page.image(plots, "learning-loss.png", "Loss per epoch.");

@@ -4,6 +4,7 @@ import basin.engine.train.Trainer;
 import basin.experiments.report.Charts;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import basin.experiments.report.TrainingLog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,16 +106,12 @@ public final class StudyReport {
 
     /** A JSON array of numbers as doubles, null entries (NaN written by Jackson) as NaN. */
     static double[] doubles(JsonNode array) {
-        double[] x = new double[array.size()];
-        for (int i = 0; i < x.length; i++) x[i] = array.get(i).isNull() ? Double.NaN : array.get(i).asDouble();
-        return x;
+        return SliceMaps.doubles(array);
     }
 
     /** A JSON array of rows (a grid, one row per α) as doubles. */
     static double[][] rows(JsonNode array) {
-        double[][] x = new double[array.size()][];
-        for (int i = 0; i < x.length; i++) x[i] = doubles(array.get(i));
-        return x;
+        return SliceMaps.rows(array);
     }
 
     /** The index of the value of xs nearest x (the first, on a tie). */

@@ -7,6 +7,7 @@ import basin.experiments.report.Charts;
 import basin.experiments.report.Marker;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -219,8 +220,7 @@ public final class TwoMinimaStudy implements Study {
                         + StudyReport.n(path.get("barrier"), 4) + ")", "α (0: seed 0, 1: seed 42)", "validation-batch loss (nats)",
                 List.of(Series.of("loss", alphas, losses)), List.of(new Marker("barrier top", top, topLoss)));
         JsonNode plane = RunFolder.JSON.readTree(run.path().resolve("slices/plane.json").toFile());
-        Charts.heatmap(plots, "plane", "Plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)",
-                StudyReport.doubles(plane.get("alphas")), StudyReport.doubles(plane.get("betas")), StudyReport.rows(plane.get("losses")), "loss (nats)", planeMarkers(plane));
+        SliceMaps.of("plane", plane).draw(plots, "Plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)", planeMarkers(plane));
         List<Series> rq = new ArrayList<>();
         for (String m : MODELS) {
             JsonNode r = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(m + ".json").toFile());
