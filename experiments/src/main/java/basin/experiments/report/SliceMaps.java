@@ -40,9 +40,14 @@ public final class SliceMaps {
          * {@code title}, the others {@code title} and their quantity. Returns this.
          */
         public Maps draw(RunFolder out, String title, String xLabel, String yLabel, List<Marker> markers) {
+            return draw(out, title, xLabel, yLabel, List.of(), markers);
+        }
+
+        /** As {@link #draw(RunFolder, String, String, String, List)}, with {@code paths} drawn as lines on every map. */
+        public Maps draw(RunFolder out, String title, String xLabel, String yLabel, List<Series> paths, List<Marker> markers) {
             for (Map2d m : maps) {
                 String what = m == maps.get(0) ? title : title + ", " + m.label();
-                Charts.heatmap(out, m.name(), what, xLabel, yLabel, alphas, betas, m.z(), m.label(), markers);
+                Charts.heatmap(out, m.name(), what, xLabel, yLabel, alphas, betas, m.z(), m.label(), paths, markers);
             }
             return this;
         }
