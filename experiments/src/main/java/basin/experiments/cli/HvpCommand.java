@@ -66,6 +66,7 @@ public final class HvpCommand implements Callable<Integer> {
         ParamVector theta = ModelWeights.load(weights, net, backend);
         ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
+        MemoryChecks.hvp(backend, net, model, Math.min(batch, Math.max(1, d.count())), 1, "--batch");
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();
         CurvatureOperator h = operator.over(new Objective(net, curvatureMode.mode()), theta, batches, seed);
         String a = h.curvature() == Curvature.HESSIAN ? "H" : h.curvature().label();

@@ -129,7 +129,10 @@ public final class Slice2dCommand extends LandscapeCommand {
             direction.putIdentity(grid);
         }
         direction.saveIfAsked(List.of(d1, d2), String.valueOf(o.get("plane")));
-        if (curvature) grid.put("curvature_steps", curvatureSteps);       // a plain slice's file is another grid
+        if (curvature) {
+            grid.put("curvature_steps", curvatureSteps);       // a plain slice's file is another grid
+            MemoryChecks.hvp(backend(), net(), model, Math.min(batch, f.examples()), threads(), "--batch or --threads");
+        }
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         CurvatureMap.Result map = null;

@@ -44,6 +44,16 @@ final class StudyConfig {
         return Slice.linspace(r[0], r[1], (int) r[2]);
     }
 
+    /**
+     * The examples per HVP of the study's curvature probes: {@code probe_batch} where the configuration
+     * sets one (cnn-vs-resnet), else the 500 of {@link StudyProbes}; never more than the probe set.
+     */
+    static int hvpBatch(Map<String, Object> config) {
+        Map<String, Object> p = probes(config);
+        int batch = p.containsKey("probe_batch") ? intOf(p, "probe_batch") : 500;
+        return p.containsKey("probe_examples") ? Math.min(batch, intOf(p, "probe_examples")) : batch;
+    }
+
     /** The probe set: the first probe_examples examples of the validation split. */
     static Dataset probeSet(StudyContext context, String step) {
         Dataset v = context.data(step).validation();
