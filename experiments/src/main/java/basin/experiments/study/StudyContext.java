@@ -70,8 +70,9 @@ public final class StudyContext {
      */
     public void requireMemory(Sequential model, String name, int trainBatch, int probeBatch) {
         String flag = "the batch of study " + study + " (--quick trains and probes in smaller batches)";
-        ActivationMemory.requireGradient(backend(), model, "study " + study + "'s model " + name, trainBatch, flag);
+        boolean checked = ActivationMemory.requireGradient(backend(), model, "study " + study + "'s model " + name, trainBatch, flag);
         ActivationMemory.requireHvp(backend(), model, "study " + study + "'s model " + name, probeBatch, 1, flag);
+        if (!checked) console.println("memory  not checked on " + backend().name() + ": its buffers are in device memory");
     }
 
     /** The data of the configuration's {@code data} section, for {@code step}. */

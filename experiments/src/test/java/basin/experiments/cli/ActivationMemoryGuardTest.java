@@ -10,16 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,18 +44,10 @@ class ActivationMemoryGuardTest {
         return (int) Math.min(10_000, 2 * Runtime.getRuntime().maxMemory() / bytesPerExample + 1);
     }
 
-    private static String errorOf(String... args) {
-        CommandLine cli = BasinCli.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        assertEquals(1, cli.execute(args), err.toString());
-        return err.toString().strip();
-    }
-
     @Test
     void probeHessianRefusesABatchWhoseHvpCannotFitNamingTheModelTheBatchAndTheFlag() {
         int batch = tooLarge(ActivationMemory.hvpBytes(cnn, 1));
-        String message = errorOf("probe", "hessian", "--model", spec.toString(), "--weights", weights.toString(), "--dataset", "mnist-bundled",
+        String message = CommandErrorsTest.errorOf("probe", "hessian", "--model", spec.toString(), "--weights", weights.toString(), "--dataset", "mnist-bundled",
                 "--data", data.toString(), "--split", "train", "--limit", String.valueOf(batch), "--batch", String.valueOf(batch),
                 "--lanczos-steps", "2", "--top-k", "1", "--device", "cpu");
         for (String part : List.of("HVP of noise-cnn.json at batch " + batch, "of heap", "lower --batch", "-Xmx")) {
@@ -70,7 +58,7 @@ class ActivationMemoryGuardTest {
     @Test
     void trainRefusesABatchWhoseGradientCannotFit() {
         int batch = tooLarge(ActivationMemory.gradientBytes(cnn, 1));
-        String message = errorOf("train", "--model", spec.toString(), "--dataset", "mnist-bundled", "--data", data.toString(),
+        String message = CommandErrorsTest.errorOf("train", "--model", spec.toString(), "--dataset", "mnist-bundled", "--data", data.toString(),
                 "--batch", String.valueOf(batch), "--validation", "0", "--epochs", "1", "--out", dir.resolve("run").toString(), "--device", "cpu");
         assertTrue(message.contains("gradient of noise-cnn.json at batch " + batch) && message.contains("lower --batch"), message);
         assertTrue(!Files.exists(dir.resolve("run").resolve("epoch-01.safetensors")), "no epoch trained");
