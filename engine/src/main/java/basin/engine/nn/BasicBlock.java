@@ -101,6 +101,23 @@ public final class BasicBlock implements Layer {
         return s;
     }
 
+    /** Every sub-layer's output on both paths, then the sum and its ReLU: each of the block's tensors on the tape. */
+    @Override
+    public long activationFloats(Shape input) {
+        long floats = 0;
+        Shape s = input;
+        for (Child c : main) {
+            floats += c.layer().activationFloats(s);
+            s = c.layer().outputShape(s);
+        }
+        Shape t = input;
+        for (Child c : shortcut) {
+            floats += c.layer().activationFloats(t);
+            t = c.layer().outputShape(t);
+        }
+        return floats + 2L * s.size();
+    }
+
     @Override
     public Tensor forward(Tensor x, Tensor[] params, Mode mode) {
         int[] next = {0};

@@ -38,6 +38,15 @@ public interface Layer {
     Shape outputShape(Shape input);
 
     /**
+     * Floats per example of the activations this layer leaves on the tape for one forward pass from
+     * an input of per-example shape {@code input}: its output, by default; a layer made of layers
+     * counts every one of theirs. {@code ActivationMemory} scales it into a gradient's or an HVP's memory.
+     */
+    default long activationFloats(Shape input) {
+        return outputShape(input).size();
+    }
+
+    /**
      * y = f(x; θ) for a batch x of shape [B, input…]. {@code params} are this layer's tensors in the
      * order of {@link #parameters()}.
      */

@@ -1,6 +1,7 @@
 package basin.engine.probe;
 
 import basin.kernels.Backend;
+import basin.kernels.cpu.CpuBackend;
 
 import java.util.Locale;
 
@@ -9,7 +10,8 @@ import java.util.Locale;
  * at once, with the figures and the flag to change, than to meet an OutOfMemoryError an hour in.
  * The estimate counts only the big arrays a probe allocates, so it is a lower bound; what is free is
  * {@code Runtime.maxMemory()} minus what the heap holds now (live objects and garbage not yet
- * collected, so the figure errs on the side of refusing only what clearly cannot fit after a GC).
+ * collected, so the figure errs on the side of refusing only what clearly cannot fit after the CPU
+ * backend's pool of released buffers is dropped and the heap collected).
  *
  * <p>Examples: Lanczos with m steps on p parameters keeps the basis Q_m, m vectors of p float32, so
  * 4·m·p bytes; a slice grid on T threads holds a copy of θ per thread, 4·T·p bytes.
@@ -31,7 +33,10 @@ public final class MemoryGuard {
         long inUse = runtime.totalMemory() - runtime.freeMemory();
         if (bytes > runtime.maxMemory() - inUse) {
             // "In use" counts garbage the collector has not yet reclaimed (after training, most of the
-            // heap); collect once and measure what is really live before refusing.
+            // heap) and the CPU backend's pool of released buffers (after training one ResNet, the
+            // 3 GB its steps used, which the next run would take from the pool again): drop the pool,
+            // collect once and measure what is really live before refusing.
+            CpuBackend.get().clearPool();
             System.gc();
             inUse = runtime.totalMemory() - runtime.freeMemory();
         }

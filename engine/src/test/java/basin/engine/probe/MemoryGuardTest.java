@@ -1,6 +1,11 @@
 package basin.engine.probe;
 
+import basin.kernels.Buffer;
+import basin.kernels.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,5 +43,26 @@ class MemoryGuardTest {
     void floatCountsBeyondTwoToTheThirtyOneDoNotWrapAround() {
         // m·p = 100 · 25 000 000 = 2.5·10⁹ overflows an int; the estimate must not.
         assertEquals(10_000_000_000L, MemoryGuard.floats(100, 25_000_000));
+    }
+
+    @Test
+    void buffersReleasedToTheCpuPoolCountAsFree() {
+        // Fill the pool with released buffers holding about half the free heap; a request for what is
+        // free without them must pass, since the next run takes its buffers from the pool again.
+        CpuBackend cpu = CpuBackend.get();
+        cpu.clearPool();
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        long free = r.maxMemory() - (r.totalMemory() - r.freeMemory());
+        int chunk = 16 << 20;                                          // 64 MiB of floats per buffer
+        List<Buffer> buffers = new ArrayList<>();
+        for (long held = 0; held < free / 2; held += 4L * chunk) buffers.add(cpu.allocate(chunk));
+        buffers.forEach(cpu::release);
+        buffers.clear();                                               // released: only the pool holds their arrays now
+        try {
+            assertDoesNotThrow(() -> MemoryGuard.require("pooled", free * 3 / 4, "--batch"));
+        } finally {
+            cpu.clearPool();
+        }
     }
 }

@@ -177,6 +177,7 @@ public final class HessianCommand implements Callable<Integer> {
         ParamVector theta = ModelWeights.load(weights, net, backend);      // BatchNorm's statistics, if any, with θ
         Dataset d = data.load();
         if (d.count() == 0) throw new IllegalArgumentException("probe hessian: dataset " + d.name() + " has no examples");
+        if (!distributed) MemoryChecks.hvp(backend, net, model, Math.min(batch, d.count()), 1, "--batch");
         // On the device: every product sweeps them again. With --engine spark the executors hold them, shard by shard.
         List<Batch> batches = distributed ? null : new DeviceBatches(backend, d, batch).resident();
         if (subsets != null && subsets > d.count()) {

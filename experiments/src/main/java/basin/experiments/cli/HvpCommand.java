@@ -75,6 +75,7 @@ public final class HvpCommand implements Callable<Integer> {
         ParamVector theta = ModelWeights.load(weights, net, backend);
         ParamVector v = ModelWeights.load(vector, net.layout(), backend);
         Dataset d = data.load();
+        MemoryChecks.hvp(backend, net, model, Math.min(batch, Math.max(1, d.count())), 1, "--batch");
         List<Batch> batches = new DeviceBatches(backend, d, batch).resident();
         Objective objective = new Objective(net, curvatureMode.mode());
         CurvatureOperator h = operator.over(objective, theta, batches, seed);

@@ -16,8 +16,6 @@ import basin.experiments.report.RunFolder;
 import basin.experiments.scaleout.Cluster;
 import basin.experiments.scaleout.ModelRecipe;
 import basin.experiments.scaleout.SurfaceRecipe;
-import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -28,56 +26,29 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
- * What every {@code basin probe} landscape command shares: the model ({@code --model SPEC.json
- * --weights W.safetensors}, and {@code --weights-b} for the second model of a pair), the data flags
- * of {@code basin eval}, the device, the seed, the threads, and printing either a table or one JSON
- * object. BatchNorm's running statistics are loaded with the weights and kept for a probe around one
+ * What every {@code basin probe} landscape command shares besides {@link ModelProbeCommand}'s model,
+ * data, batch, threads, device and JSON: the weights ({@code --weights W.safetensors}, and
+ * {@code --weights-b} for the second model of a pair), the seed and the engine. BatchNorm's running statistics are loaded with the weights and kept for a probe around one
  * model; a path between models recomputes them at each point from the training split.
  */
-abstract class LandscapeCommand implements Callable<Integer> {
-
-    @Option(names = "--model", required = true, description = "Model spec (JSON).")
-    Path model;
+abstract class LandscapeCommand extends ModelProbeCommand {
 
     @Option(names = "--weights", required = true, description = "Weights θ (safetensors, PyTorch state_dict names).")
     Path weights;
 
-    @Mixin
-    DataOptions data;
-
-    @Option(names = "--batch", defaultValue = "500", description = "Evaluation batch size (default: ${DEFAULT-VALUE}); results do not depend on it.")
-    int batch;
-
     @Option(names = "--seed", defaultValue = "0", description = "Seed for random directions and draws (default: ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--threads", description = "Threads measuring points at once (default: one per processor on the CPU, one on a GPU).")
-    Integer threads;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
-
-    @Mixin
-    DeviceOptions device;
 
     @Mixin
     EngineOptions engine;
 
-    private Backend backend;
     private Cluster cluster;                  // with --engine spark, from the first grid on
     private String engineDescription;
     private Sequential net;
     private String specText;
     private Dataset dataset;
-
-    /** The backend of {@code --device}, picked once. */
-    Backend backend() {
-        if (backend == null) backend = device.backend();
-        return backend;
-    }
 
     /** The model, holding the running statistics loaded with {@code --weights}. */
     Sequential net() {
@@ -100,7 +71,7 @@ abstract class LandscapeCommand implements Callable<Integer> {
 
     /** θ from {@code --weights}; its BatchNorm statistics go into {@link #net()}. The first thing every probe does, so the shared options are checked here. */
     ParamVector load(Path file) {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        checkBatch();
         engine.check();
         return load(file, net());
     }
@@ -159,14 +130,6 @@ abstract class LandscapeCommand implements Callable<Integer> {
         if (!f.runningStatistics().recomputed()) return;
         grid.put("running_statistics", f.runningStatistics().describe());
         grid.put("statistics_batch", statistics.batch);
-    }
-
-    int threads() {
-        // On a GPU every kernel queues on the backend's one stream, and each point's scalar reads wait
-        // for all of it: more threads would only take turns there.
-        int t = threads != null ? threads : backend() instanceof CpuBackend ? Runtime.getRuntime().availableProcessors() : 1;
-        if (t < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + t);
-        return t;
     }
 
     /** A grid file when {@code out} is given (resumable), else nothing kept. */

@@ -11,6 +11,9 @@ import basin.engine.probe.landscape.GridEngine;
 import basin.engine.probe.landscape.GridLog;
 import basin.engine.probe.landscape.Slice;
 import basin.engine.probe.landscape.TwoModelPlane;
+import basin.experiments.report.Marker;
+import basin.experiments.report.RunFolder;
+import basin.experiments.report.SliceMaps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,9 +67,14 @@ public final class Slice2dCommand extends LandscapeCommand {
     @Option(names = "--explain", description = "Print the directions' norms tensor by tensor beside θ's and what a point costs (to stderr with --json).")
     boolean explain;
 
+    @Option(names = "--plots", description = "Draw the slice as heatmaps in DIR (PNG and SVG): slice2d (the loss) and, with --curvature, "
+            + "slice2d-lambda-max, slice2d-lambda-min, slice2d-eigenvalue-ratio; the numbers drawn in slice2d.csv.")
+    Path plots;
+
     @Override
     public Integer call() throws Exception {
         double[] a = range(alphas, "--alphas"), b = range(betas, "--betas");
+        if (plots != null) new RunFolder(plots);           // a folder that cannot be made fails before any work
         if (weightsB != null) {
             List<String> ignored = new java.util.ArrayList<>(direction.given());
             if (orthogonalise) ignored.add("--orthogonalise");
@@ -124,7 +132,10 @@ public final class Slice2dCommand extends LandscapeCommand {
             direction.putIdentity(grid);
         }
         direction.saveIfAsked(List.of(d1, d2), String.valueOf(o.get("plane")));
-        if (curvature) grid.put("curvature_steps", curvatureSteps);       // a plain slice's file is another grid
+        if (curvature) {
+            grid.put("curvature_steps", curvatureSteps);       // a plain slice's file is another grid
+            MemoryChecks.hvp(backend(), net(), model, Math.min(batch, f.examples()), threads(), "--batch or --threads");
+        }
         GridLog log = gridLog(out, grid);
         Slice.Result r;
         CurvatureMap.Result map = null;
@@ -153,6 +164,7 @@ public final class Slice2dCommand extends LandscapeCommand {
         putEngine(o);
         o.putAll(basin.experiments.report.ProbeRecords.slice(r));
         if (map != null) putCurvature(o, map);
+        if (plots != null) o.put("plots", draw(o, plane));
         if (json) {
             printJson(o);
             return 0;
@@ -174,7 +186,20 @@ public final class Slice2dCommand extends LandscapeCommand {
         }
         if (map != null) printGrid("|λmin/λmax| (Lanczos, " + map.steps() + " steps per point, the same start at every point)", a, b, map.rows(map.ratio()));
         if (r.resumed() > 0) System.out.println(r.resumed() + " of " + a.length * b.length + " points resumed from " + out);
+        if (plots != null) System.out.println("plots  " + o.get("plots") + " in " + plots);
         return 0;
+    }
+
+    /** The loss and curvature maps of the output {@code o} as heatmaps in {@code --plots}, the model (or both models) marked; returns the PNGs. */
+    private List<String> draw(Map<String, Object> o, TwoModelPlane plane) {
+        RunFolder folder = new RunFolder(plots);
+        List<Marker> models = plane == null ? List.of(new Marker("θ (" + weights.getFileName() + ")", 0, 0))
+                : List.of(new Marker("model A", plane.coordinatesA()[0], plane.coordinatesA()[1]),
+                        new Marker("model B", plane.coordinatesB()[0], plane.coordinatesB()[1]));
+        SliceMaps.Maps maps = SliceMaps.of("slice2d", RunFolder.JSON.valueToTree(o)).draw(folder, "2D slice of " + model.getFileName(),
+                plane == null ? "α (d₁)" : "α (along A → B)", plane == null ? "β (d₂)" : "β (random, orthogonal)", models);
+        folder.writeText("slice2d.csv", maps.csv());
+        return maps.pngs();
     }
 
     /** λmax, λmin, their ratio and residual bounds, row by row as the losses. */

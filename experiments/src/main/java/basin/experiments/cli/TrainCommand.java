@@ -91,6 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset all = source.load(Split.TRAIN);
         Dataset test = source.load(Split.TEST);
         Dataset.TrainValidation split = validation > 0 ? all.split(validation, seed) : new Dataset.TrainValidation(all, null);
+        MemoryChecks.gradient(backend, net, model, Math.min(batch, Math.max(1, split.train().count())), "--batch");
         Trainer.Config config = new Trainer.Config(epochs, batch, LearningRateSchedule.named(schedule, lr, epochs), momentum, weightDecay, seed);
         Map<String, Object> description = describe(net, config, split, test, all.describeNormalisation());
         description.put("spec", RunFolder.JSON.readTree(Files.readString(model)));

@@ -12,12 +12,13 @@ import basin.engine.probe.landscape.LossSurface;
 import basin.engine.probe.landscape.RunningStatistics;
 import basin.engine.probe.landscape.Slice;
 import basin.engine.probe.landscape.Trajectory;
+import basin.experiments.report.Marker;
 import basin.experiments.report.ProbeRecords;
 import basin.experiments.report.RunFolder;
+import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.kernels.Backend;
-import basin.kernels.cpu.CpuBackend;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,20 +41,11 @@ import java.util.stream.Stream;
  */
 @Command(name = "trajectory", mixinStandardHelpOptions = true,
         description = "PCA of the per-epoch checkpoints' differences from the last, the path projected onto it, and the loss over that plane.")
-public final class TrajectoryCommand implements Callable<Integer> {
+public final class TrajectoryCommand extends ModelProbeCommand {
     private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)\\.safetensors");
-
-    @Option(names = "--model", required = true, description = "Model spec (JSON).")
-    Path model;
 
     @Option(names = "--checkpoints", required = true, description = "Folder of epoch-KK.safetensors files (basin train --out, the studies); the last epoch is θ_final.")
     Path checkpoints;
-
-    @Mixin
-    DataOptions data;
-
-    @Option(names = "--batch", defaultValue = "500", description = "Evaluation batch size (default: ${DEFAULT-VALUE}); results do not depend on it.")
-    int batch;
 
     @Option(names = "--alphas", description = "FROM:TO:N along the first direction (default: the path's range and 20%% more each side, --points values).")
     String alphas;
@@ -71,25 +62,21 @@ public final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--out", description = "JSON Lines file the grid's points go to as they are measured; rerunning with it resumes.")
     Path out;
 
-    @Option(names = "--threads", description = "Threads measuring points at once (default: one per processor on the CPU, one on a GPU).")
-    Integer threads;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
-
     @Option(names = "--explain", description = "Print each checkpoint's distance from θ_final and how much of it the PCA plane holds, "
             + "then what a grid point costs (to stderr with --json).")
     boolean explain;
 
-    @Mixin
-    DeviceOptions device;
+    @Option(names = "--plots", description = "Draw the loss over the plane with the path on it in DIR: trajectory.png and .svg, "
+            + "the explained variance of each direction in the axis labels; the numbers drawn in trajectory.csv.")
+    Path plots;
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        checkBatch();
         if (points < 2) throw new IllegalArgumentException("--points must be ≥ 2, got " + points);
         List<Path> files = epochFiles(checkpoints);
-        Backend backend = device.backend();
+        if (plots != null) new RunFolder(plots);           // a folder that cannot be made fails before any work
+        Backend backend = backend();
         Sequential net = ModelSpec.read(model);
         List<ParamVector> thetas = new ArrayList<>();
         for (Path f : files) thetas.add(ModelWeights.load(f, net, backend));      // the last loaded leaves θ_final's BatchNorm statistics in net
@@ -100,8 +87,7 @@ public final class TrajectoryCommand implements Callable<Integer> {
         }
         DatasetLoss f = new DatasetLoss(net, data.load(), batch, backend);
         double[] a = axis(alphas, "--alphas", pca.path(), 0), b = axis(betas, "--betas", pca.path(), 1);
-        int t = threads != null ? threads : backend instanceof CpuBackend ? Runtime.getRuntime().availableProcessors() : 1;
-        if (t < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + t);
+        int t = threads();
         ParamVector thetaFinal = thetas.get(thetas.size() - 1);
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("probe", "trajectory");
@@ -154,6 +140,13 @@ public final class TrajectoryCommand implements Callable<Integer> {
         o.put("path", path);
         o.put("threads", t);
         o.putAll(ProbeRecords.slice(r));
+        if (plots != null) {
+            double[] explained = pca.explainedVariance();
+            List<String> axes = List.of(String.format(Locale.ROOT, "α along d₁ (PCA: %.1f%% of the variance)", 100 * explained[0]),
+                    String.format(Locale.ROOT, "β along d₂ (PCA: %.1f%% of the variance)", 100 * explained[1]));
+            o.put("plots", draw(o, pca, files, axes));
+            o.put("plot_axes", axes);
+        }
         if (json) {
             System.out.println(RunFolder.JSON.writeValueAsString(o));
             return 0;
@@ -175,6 +168,7 @@ public final class TrajectoryCommand implements Callable<Integer> {
             System.out.println(row);
         }
         if (r.resumed() > 0) System.out.println(r.resumed() + " of " + a.length * b.length + " points resumed from " + out);
+        if (plots != null) System.out.println("plots  " + o.get("plots") + " in " + plots);
         return 0;
     }
 
@@ -198,6 +192,28 @@ public final class TrajectoryCommand implements Callable<Integer> {
             String share = norm > 0 ? String.format(Locale.ROOT, "%.2f%%", 100 * (alpha * alpha + beta * beta) / (norm * norm)) : "—";
             out.printf(Locale.ROOT, "  %-24s %14.6g %12.6g %12.6g %14s%n", files.get(k).getFileName(), norm, alpha, beta, share);
         }
+    }
+
+    /**
+     * loss-landscape's trajectory plot in {@code --plots}: the loss over the PCA plane as level bands,
+     * the checkpoints' path on it from the first epoch to θ_final (the origin), the axes labelled
+     * {@code axes} (each direction's share of the variance). Returns the PNG.
+     */
+    private List<String> draw(Map<String, Object> o, Trajectory.Pca pca, List<Path> files, List<String> axes) {
+        RunFolder folder = new RunFolder(plots);
+        double[][] path = pca.path();
+        double[] alpha = new double[path.length], beta = new double[path.length];
+        for (int k = 0; k < path.length; k++) {
+            alpha[k] = path[k][0];
+            beta[k] = path[k][1];
+        }
+        List<Marker> ends = List.of(new Marker("epoch " + epochOf(files.get(0)), alpha[0], beta[0]),
+                new Marker("θ_final (epoch " + epochOf(files.get(files.size() - 1)) + ")", 0, 0));
+        SliceMaps.Maps maps = SliceMaps.of("trajectory", RunFolder.JSON.valueToTree(o)).draw(folder,
+                "Training trajectory of " + model.getFileName() + " on its PCA plane", axes.get(0), axes.get(1),
+                List.of(Series.of("path, epoch by epoch", alpha, beta)), ends);
+        folder.writeText("trajectory.csv", maps.csv());
+        return maps.pngs();
     }
 
     /** The folder's epoch-KK.safetensors files in epoch order. */

@@ -44,6 +44,8 @@ public final class Charts {
     /** Marker colours chosen to stand out on viridis, which has no reds or pinks. */
     private static final Color[] MARKER_COLOURS = {new Color(0xE41A1C), new Color(0xFF7F0E), new Color(0xF781BF),
             Color.BLACK, Color.WHITE};
+    /** Path colours: white and black read on every viridis band. */
+    private static final Color[] PATH_COLOURS = {Color.WHITE, Color.BLACK};
     private static final org.knowm.xchart.style.markers.Marker[] MARKER_SHAPES = {SeriesMarkers.DIAMOND,
             SeriesMarkers.TRIANGLE_UP, SeriesMarkers.SQUARE, SeriesMarkers.CIRCLE, SeriesMarkers.TRIANGLE_DOWN};
 
@@ -116,6 +118,16 @@ public final class Charts {
      */
     public static List<String> heatmap(RunFolder out, String name, String title, String xLabel, String yLabel,
                                        double[] xs, double[] ys, double[][] z, String zLabel, List<Marker> markers) {
+        return heatmap(out, name, title, xLabel, yLabel, xs, ys, z, zLabel, List.of(), markers);
+    }
+
+    /**
+     * As {@link #heatmap(RunFolder, String, String, String, String, double[], double[], double[][], String, List)},
+     * with each of {@code paths} drawn on the bands as a line through its points (a training
+     * trajectory on its PCA plane), under the markers.
+     */
+    public static List<String> heatmap(RunFolder out, String name, String title, String xLabel, String yLabel,
+                                       double[] xs, double[] ys, double[][] z, String zLabel, List<Series> paths, List<Marker> markers) {
         requireGrid("chart " + name, xs, ys, z);
         double[] finite = Arrays.stream(z).flatMapToDouble(Arrays::stream).filter(Double::isFinite).sorted().toArray();
         if (finite.length == 0) throw new IllegalArgumentException("chart " + name + ": every z value is NaN or infinite");
@@ -152,6 +164,15 @@ public final class Charts {
             s.setFillColor(colour);
             s.setLineColor(colour);
         }
+        int k = 0;
+        for (Series path : paths) {
+            XYSeries s = addXy(chart, name, path, used, XYSeries.XYSeriesRenderStyle.Line);
+            if (s == null) continue;                       // no finite point
+            Color colour = PATH_COLOURS[k++ % PATH_COLOURS.length];
+            s.setLineColor(colour);
+            s.setMarkerColor(colour);
+            s.setLineWidth(2.5f);
+        }
         addMarkers(chart, markers, used);
         chart.getStyler().setPlotGridLinesVisible(false);
         chart.getStyler().setMarkerSize(11);   // the bands draw no markers, so only the models grow
@@ -176,8 +197,8 @@ public final class Charts {
         styler.setAntiAlias(true);
     }
 
-    /** Adds the finite points of s, if any; XChart throws on NaN and on a series with no points. */
-    private static void addXy(XYChart chart, String name, Series s, Set<String> used, XYSeries.XYSeriesRenderStyle style) {
+    /** Adds the finite points of s, if any, and returns its series (null for none); XChart throws on NaN and on a series with no points. */
+    private static XYSeries addXy(XYChart chart, String name, Series s, Set<String> used, XYSeries.XYSeriesRenderStyle style) {
         if (s.x() == null) throw new IllegalArgumentException("chart " + name + ": series " + s.name() + " has no x values");
         int n = 0;
         double[] x = new double[s.y().length];
@@ -190,13 +211,14 @@ public final class Charts {
             y[n] = s.y()[k];
             e[n++] = err;
         }
-        if (n == 0) return;
+        if (n == 0) return null;
         String label = unique(s.name(), used);
         XYSeries series = s.errors() == null
                 ? chart.addSeries(label, Arrays.copyOf(x, n), Arrays.copyOf(y, n))
                 : chart.addSeries(label, Arrays.copyOf(x, n), Arrays.copyOf(y, n), Arrays.copyOf(e, n));
         series.setMarker(SeriesMarkers.CIRCLE);
         series.setXYSeriesRenderStyle(style);
+        return series;
     }
 
     private static void addMarkers(XYChart chart, List<Marker> markers, Set<String> used) {

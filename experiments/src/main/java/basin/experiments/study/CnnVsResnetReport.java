@@ -5,6 +5,7 @@ import basin.experiments.report.Marker;
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -70,7 +71,7 @@ final class CnnVsResnetReport {
             JsonNode r = json(dir, "probes/" + MODELS.get(i) + ".json");
             test[i] = 100 * r.at("/test/accuracy").asDouble();
             sharpness[i] = r.at("/adversarial_sharpness/sharpness").asDouble();
-            double[] top = TwoMinimaStudy.doubles(r.at("/eigenvalues/top")), rank = new double[top.length];
+            double[] top = StudyReport.doubles(r.at("/eigenvalues/top")), rank = new double[top.length];
             for (int k = 0; k < top.length; k++) rank[k] = k + 1;
             spectra.add(Series.of(MODELS.get(i), rank, top));
         }
@@ -83,16 +84,15 @@ final class CnnVsResnetReport {
         Charts.scatter(plots, "sharpness-vs-accuracy", "S_ρ against test accuracy (a sweep with --seeds correlates them across runs)",
                 "S_ρ (nats)", "test accuracy (%)", points);
         JsonNode path = json(dir, "paths/connectivity.json");
-        double[] alphas = TwoMinimaStudy.doubles(path.get("alphas")), losses = TwoMinimaStudy.doubles(path.get("losses"));
+        double[] alphas = StudyReport.doubles(path.get("alphas")), losses = StudyReport.doubles(path.get("losses"));
         double top = path.get("barrier_alpha").asDouble();
         Charts.lines(plots, "connectivity", "Loss along the linear path resnet → resnet-b (barrier " + StudyReport.n(path.get("barrier"), 4) + ")",
                 "α (0: resnet, 1: resnet-b)", "loss (nats)", List.of(Series.of("loss", alphas, losses)),
-                List.of(new Marker("barrier top", top, losses[TwoMinimaStudy.indexOf(alphas, top)])));
+                List.of(new Marker("barrier top", top, losses[StudyReport.indexOf(alphas, top)])));
         for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
             JsonNode s = json(dir, "slices/surface-" + m + ".json");
-            Charts.heatmap(plots, "surface-" + m, "2D surface around " + m, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
-                    TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")), TwoMinimaStudy.rows(s.get("losses")),
-                    "loss (nats)", List.of(new Marker(m, 0, 0)));
+            SliceMaps.of("surface-" + m, s).draw(plots, "2D surface around " + m, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
+                    List.of(new Marker(m, 0, 0)));
         }
     }
 
@@ -116,9 +116,8 @@ final class CnnVsResnetReport {
         page.heading("2D surfaces");
         for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
             JsonNode s = json(dir, "slices/surface-" + m + ".json");
-            page.image(plots, "surface-" + m + ".png", "Loss around " + m + " along two filter-normalised random directions.");
-            page.surface("2D surface around " + m, TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")),
-                    TwoMinimaStudy.rows(s.get("losses")), "α", "β", "loss (nats)", List.of(new Marker(m, 0, 0)));
+            SliceMaps.of("surface-" + m, s).onPage(page, plots, "2D surface around " + m,
+                    "Loss around " + m + " along two filter-normalised random directions.", "α", "β", List.of(new Marker(m, 0, 0)));
         }
         page.heading("Training");
         page.image(plots, "learning-loss.png", "Loss per epoch.");

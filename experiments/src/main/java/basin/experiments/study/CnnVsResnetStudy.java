@@ -43,7 +43,7 @@ public final class CnnVsResnetStudy implements Study {
      * batch size, so this changes no number beyond float32 rounding.
      */
     static int probeBatch(Map<String, Object> config) {
-        return TwoMinimaStudy.intOf(TwoMinimaStudy.probes(config), "probe_batch");
+        return StudyConfig.intOf(StudyConfig.probes(config), "probe_batch");
     }
 
     @Override
@@ -98,16 +98,16 @@ public final class CnnVsResnetStudy implements Study {
         p.put("probe_seed", o.seed());
         c.put("probes", p);
         List<Map<String, String>> w = new ArrayList<>();
-        w.add(TwoMinimaStudy.why("normalisation standard: per channel (x − mean)/std with CIFAR-10's usual constants",
+        w.add(StudyConfig.why("normalisation standard: per channel (x − mean)/std with CIFAR-10's usual constants",
                 "the usual CIFAR-10 transform for these networks; the report names none"));
-        w.add(TwoMinimaStudy.why("no data augmentation", "the report names none; augmentation would make the training loss a moving target"));
-        w.add(TwoMinimaStudy.why("vanilla CNN: 3×3 convs 64, 128, 256 each with ReLU and 2×2 max-pool, Linear(4096→256), Linear(256→10)",
+        w.add(StudyConfig.why("no data augmentation", "the report names none; augmentation would make the training loss a moving target"));
+        w.add(StudyConfig.why("vanilla CNN: 3×3 convs 64, 128, 256 each with ReLU and 2×2 max-pool, Linear(4096→256), Linear(256→10)",
                 "the report's '3 conv layers 64→128→256, 2 FC' with the FC width left open"));
-        w.add(TwoMinimaStudy.why("SimpleResNet: stem conv 64 + BN, BasicBlocks 64, 64, 128/2, 128, 256/2, 256, global average pool, Linear(256→10)",
+        w.add(StudyConfig.why("SimpleResNet: stem conv 64 + BN, BasicBlocks 64, 64, 128/2, 128, 256/2, 256, global average pool, Linear(256→10)",
                 "six residual blocks with BatchNorm at the vanilla CNN's widths"));
-        if (q) w.add(TwoMinimaStudy.why("--quick trains at batch 32", "the SimpleResNet's training step at batch 128 needs several GB of heap"));
-        w.add(TwoMinimaStudy.why("a second ResNet (resnet-b) from another seed", "mode connectivity needs two independently trained ResNets"));
-        w.add(TwoMinimaStudy.why("S_ρ along the normalised gradient of the probe set", "the report's first-order approximation of the ρ-ball maximum (its eq. 3)"));
+        if (q) w.add(StudyConfig.why("--quick trains at batch 32", "the SimpleResNet's training step at batch 128 needs several GB of heap"));
+        w.add(StudyConfig.why("a second ResNet (resnet-b) from another seed", "mode connectivity needs two independently trained ResNets"));
+        w.add(StudyConfig.why("S_ρ along the normalised gradient of the probe set", "the report's first-order approximation of the ρ-ball maximum (its eq. 3)"));
         c.put("choices", w);
         return c;
     }
@@ -130,7 +130,7 @@ public final class CnnVsResnetStudy implements Study {
     @Override
     public List<Step> steps(StudyOptions options, Map<String, Object> config) {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {3, 32, 32}, System.out);
-        int epochs = TwoMinimaStudy.epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<Step> steps = new ArrayList<>();
         for (String m : MODELS) steps.add(TrainStep.of(context, plan(m, epochs, options.seed(), options.quick())));
         for (String m : MODELS) steps.add(new Step("probe-" + m, "S_ρ and the top Hessian eigenvalues of " + m, run -> probe(context, run, m, epochs)));
@@ -143,17 +143,17 @@ public final class CnnVsResnetStudy implements Study {
     }
 
     private void probe(StudyContext context, StudyRun run, String m, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         StudyContext.Trained model = context.trained(run.path(), m, epochs);
-        Dataset examples = TwoMinimaStudy.probeSet(context, "probe-" + m);
+        Dataset examples = StudyConfig.probeSet(context, "probe-" + m);
         StudyData.Splits data = context.data("probe-" + m);
         DatasetLoss f = new DatasetLoss(model.model(), examples, probeBatch(context.config()), context.backend());
         Sharpness.Adversarial s = Sharpness.adversarial(f, model.theta(), ((Number) p.get("sharpness_rho")).doubleValue());
         HessianOperator h = new HessianOperator(new Objective(model.model(), Mode.EVAL), model.theta(),
                 new DeviceBatches(context.backend(), examples, probeBatch(context.config())).resident());
-        Lanczos.Result lanczos = Lanczos.run(h, TwoMinimaStudy.intOf(p, "lanczos_steps"),
+        Lanczos.Result lanczos = Lanczos.run(h, StudyConfig.intOf(p, "lanczos_steps"),
                 new SplittableRandom(((Number) p.get("probe_seed")).longValue() + MODELS.indexOf(m)), null);
-        int k = Math.min(TwoMinimaStudy.intOf(p, "top_k"), lanczos.steps());
+        int k = Math.min(StudyConfig.intOf(p, "top_k"), lanczos.steps());
         double[] top = lanczos.topK(k), bounds = new double[k];
         for (int i = 0; i < k; i++) bounds[i] = lanczos.residualBound(i);
         Map<String, Object> o = new LinkedHashMap<>();
@@ -183,27 +183,27 @@ public final class CnnVsResnetStudy implements Study {
     }
 
     private void connectivity(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         StudyContext.Trained a = context.trained(run.path(), "resnet", epochs), b = context.trained(run.path(), "resnet-b", epochs);
         StudyData.Splits data = context.data("connectivity");
-        Dataset statistics = data.train().first(Math.min(TwoMinimaStudy.intOf(p, "statistics_examples"), data.train().count()));
-        DatasetLoss f = new DatasetLoss(a.model(), TwoMinimaStudy.probeSet(context, "connectivity"), probeBatch(context.config()), context.backend())
+        Dataset statistics = data.train().first(Math.min(StudyConfig.intOf(p, "statistics_examples"), data.train().count()));
+        DatasetLoss f = new DatasetLoss(a.model(), StudyConfig.probeSet(context, "connectivity"), probeBatch(context.config()), context.backend())
                 .recomputingStatistics(() -> StudyContext.replica(run.path(), "resnet"), statistics, 32);
         RunFolder paths = new RunFolder(run.path().resolve("paths"));
-        Map<String, Object> o = StudyProbes.interpolation(context, paths, "connectivity", a, b, f, TwoMinimaStudy.intOf(p, "connectivity_points"));
+        Map<String, Object> o = StudyProbes.interpolation(context, paths, "connectivity", a, b, f, StudyConfig.intOf(p, "connectivity_points"));
         StudyProbes.write(paths, "connectivity", o);
         paths.writeText("connectivity.csv", StudyProbes.csv((double[]) o.get("alphas"), (double[]) o.get("losses"), (double[]) o.get("accuracies")));
     }
 
     private void surfaces(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
-        Dataset examples = TwoMinimaStudy.probeSet(context, "surface");
+        Map<String, Object> p = StudyConfig.probes(context.config());
+        Dataset examples = StudyConfig.probeSet(context, "surface");
         RunFolder slices = new RunFolder(run.path().resolve("slices"));
         for (String m : SURFACE_MODELS) {
             StudyContext.Trained model = context.trained(run.path(), m, epochs);
             DatasetLoss f = new DatasetLoss(model.model(), examples, probeBatch(context.config()), context.backend());
-            Map<String, Object> o = StudyProbes.slice2d(context, slices, "surface-" + m, model, f, TwoMinimaStudy.range(p, "surface_alphas"),
-                    TwoMinimaStudy.range(p, "surface_betas"), true, ((Number) p.get("probe_seed")).longValue() + 30 + MODELS.indexOf(m));
+            Map<String, Object> o = StudyProbes.slice2d(context, slices, "surface-" + m, model, f, StudyConfig.range(p, "surface_alphas"),
+                    StudyConfig.range(p, "surface_betas"), true, ((Number) p.get("probe_seed")).longValue() + 30 + MODELS.indexOf(m));
             o.put("evaluation", StudyProbes.evaluation(model, examples, probeBatch(context.config())));
             StudyProbes.write(slices, "surface-" + m, o);
             slices.writeText("surface-" + m + ".csv", StudyProbes.csv((double[]) o.get("alphas"), (double[]) o.get("betas"),

@@ -8,6 +8,7 @@ import basin.experiments.report.Marker;
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -73,10 +74,10 @@ public final class FilterNormStudy implements Study {
         p.put("probe_seed", o.seed());
         c.put("probes", p);
         List<Map<String, String>> w = new ArrayList<>();
-        w.add(TwoMinimaStudy.why("the CNN of noise-regimes: Conv(1→16, 5×5)+ReLU+MaxPool, Conv(16→32, 5×5)+ReLU+MaxPool, Linear(1568→128)+ReLU+Linear(128→10)",
+        w.add(StudyConfig.why("the CNN of noise-regimes: Conv(1→16, 5×5)+ReLU+MaxPool, Conv(16→32, 5×5)+ReLU+MaxPool, Linear(1568→128)+ReLU+Linear(128→10)",
                 "the report names 'a standard CNN' and no widths"));
-        w.add(TwoMinimaStudy.why("SGD lr 0.01, momentum 0.9, batch 128, 5 epochs", "the report says only 'SGD'; the settings of the other MNIST studies"));
-        w.add(TwoMinimaStudy.why("not-normalised directions rescaled to the filter-normalised length", "a raw N(0, I) direction has length √p ≈ 464 and "
+        w.add(StudyConfig.why("SGD lr 0.01, momentum 0.9, batch 128, 5 epochs", "the report says only 'SGD'; the settings of the other MNIST studies"));
+        w.add(StudyConfig.why("not-normalised directions rescaled to the filter-normalised length", "a raw N(0, I) direction has length √p ≈ 464 and "
                 + "would leave the basin at α = 0.01; at equal length the two kinds differ only in how it is spread over the filters"));
         c.put("choices", w);
         return c;
@@ -89,7 +90,7 @@ public final class FilterNormStudy implements Study {
     @Override
     public List<Step> steps(StudyOptions options, Map<String, Object> config) {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
-        int epochs = TwoMinimaStudy.epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<Step> steps = new ArrayList<>();
         steps.add(TrainStep.of(context, plan(epochs, options.seed())));
         steps.add(new Step("slice1d", "1D slices along a filter-normalised and a plain random direction", run -> slices(context, run, epochs, false)));
@@ -101,9 +102,9 @@ public final class FilterNormStudy implements Study {
     }
 
     private void slices(StudyContext context, StudyRun run, int epochs, boolean plane) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         StudyContext.Trained m = context.trained(run.path(), MODEL, epochs);
-        Dataset examples = TwoMinimaStudy.probeSet(context, plane ? "slice2d" : "slice1d");
+        Dataset examples = StudyConfig.probeSet(context, plane ? "slice2d" : "slice1d");
         DatasetLoss f = new DatasetLoss(m.model(), examples, 500, context.backend());
         RunFolder slices = new RunFolder(run.path().resolve("slices"));
         long seed = ((Number) p.get("probe_seed")).longValue();
@@ -111,8 +112,8 @@ public final class FilterNormStudy implements Study {
             boolean normalised = kind.equals(KINDS.get(0));
             String name = (plane ? "slice2d-" : "slice1d-") + kind;
             Map<String, Object> o = plane
-                    ? StudyProbes.slice2d(context, slices, name, m, f, TwoMinimaStudy.range(p, "slice2d_alphas"), TwoMinimaStudy.range(p, "slice2d_betas"), normalised, seed)
-                    : StudyProbes.slice1d(context, slices, name, m, f, TwoMinimaStudy.range(p, "slice1d_alphas"), normalised, seed);
+                    ? StudyProbes.slice2d(context, slices, name, m, f, StudyConfig.range(p, "slice2d_alphas"), StudyConfig.range(p, "slice2d_betas"), normalised, seed)
+                    : StudyProbes.slice1d(context, slices, name, m, f, StudyConfig.range(p, "slice1d_alphas"), normalised, seed);
             o.put("evaluation", StudyProbes.evaluation(m, examples));
             StudyProbes.write(slices, name, o);
             slices.writeText(name + ".csv", plane
@@ -131,10 +132,10 @@ public final class FilterNormStudy implements Study {
                 List.of("Directions", "‖d‖ (1D)", "L(θ)", "L(θ − d)", "L(θ + d)", "2D min", "2D mean", "2D max"));
         for (String kind : KINDS) {
             JsonNode s1 = json(run, "slices/slice1d-" + kind + ".json"), s2 = json(run, "slices/slice2d-" + kind + ".json");
-            double[] l = TwoMinimaStudy.doubles(s1.get("losses")), a = TwoMinimaStudy.doubles(s1.get("alphas"));
+            double[] l = StudyReport.doubles(s1.get("losses")), a = StudyReport.doubles(s1.get("alphas"));
             double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
             int n = 0;
-            for (double[] row : TwoMinimaStudy.rows(s2.get("losses"))) {
+            for (double[] row : StudyReport.rows(s2.get("losses"))) {
                 for (double v : row) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
@@ -142,7 +143,7 @@ public final class FilterNormStudy implements Study {
                     n++;
                 }
             }
-            t.row(List.of(kind, StudyReport.n(s1.get("direction_norm"), 3), StudyReport.n(l[TwoMinimaStudy.indexOf(a, 0)], 4),
+            t.row(List.of(kind, StudyReport.n(s1.get("direction_norm"), 3), StudyReport.n(l[StudyReport.indexOf(a, 0)], 4),
                     StudyReport.n(l[0], 4), StudyReport.n(l[l.length - 1], 4), StudyReport.n(min, 4), StudyReport.n(sum / n, 4), StudyReport.n(max, 4)));
         }
         return t;
@@ -155,10 +156,10 @@ public final class FilterNormStudy implements Study {
         List<Series> lines = new ArrayList<>();
         for (String kind : KINDS) {
             JsonNode s = json(dir, "slices/slice1d-" + kind + ".json");
-            lines.add(Series.of(kind, TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("losses"))));
+            lines.add(Series.of(kind, StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("losses"))));
             JsonNode p = json(dir, "slices/slice2d-" + kind + ".json");
-            Charts.heatmap(plots, "slice2d-" + kind, "2D slice, " + kind + " directions", "α (d₁)", "β (d₂)", TwoMinimaStudy.doubles(p.get("alphas")),
-                    TwoMinimaStudy.doubles(p.get("betas")), TwoMinimaStudy.rows(p.get("losses")), "loss (nats)", List.of(new Marker("trained weights", 0, 0)));
+            SliceMaps.of("slice2d-" + kind, p).draw(plots, "2D slice, " + kind + " directions", "α (d₁)", "β (d₂)",
+                    List.of(new Marker("trained weights", 0, 0)));
         }
         Charts.lines(plots, "slice1d", "1D slice through the trained weights along one random direction", "α (step along d)",
                 "validation loss (nats)", lines, List.of());
@@ -175,9 +176,8 @@ public final class FilterNormStudy implements Study {
         page.image(plots, "slice1d.png", "1D slices: the same random direction, filter-normalised or rescaled as a whole.");
         for (String kind : KINDS) {
             JsonNode p = json(dir, "slices/slice2d-" + kind + ".json");
-            page.image(plots, "slice2d-" + kind + ".png", "2D slice along " + kind + " directions, the trained weights at the centre.");
-            page.surface("2D slice, " + kind + " directions", TwoMinimaStudy.doubles(p.get("alphas")), TwoMinimaStudy.doubles(p.get("betas")),
-                    TwoMinimaStudy.rows(p.get("losses")), "α", "β", "loss (nats)", List.of(new Marker("trained weights", 0, 0)));
+            SliceMaps.of("slice2d-" + kind, p).onPage(page, plots, "2D slice, " + kind + " directions",
+                    "2D slice along " + kind + " directions, the trained weights at the centre.", "α", "β", List.of(new Marker("trained weights", 0, 0)));
         }
         page.heading("Training");
         page.image(plots, "learning-loss.png", "Loss per epoch.");
@@ -191,7 +191,7 @@ public final class FilterNormStudy implements Study {
         s.put("test_accuracy", log.get(log.size() - 1).testAccuracy());
         for (String kind : KINDS) {
             JsonNode s1 = json(dir, "slices/slice1d-" + kind + ".json");
-            double[] l = TwoMinimaStudy.doubles(s1.get("losses"));
+            double[] l = StudyReport.doubles(s1.get("losses"));
             s.put(kind + "_loss_at_alpha_plus_1", l[l.length - 1]);
             s.put(kind + "_loss_at_alpha_minus_1", l[0]);
         }

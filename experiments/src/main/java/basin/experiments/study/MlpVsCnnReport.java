@@ -52,8 +52,8 @@ final class MlpVsCnnReport {
             o.put("validation_accuracy", e.validationAccuracy());
             o.put("test_accuracy", e.testAccuracy());
             o.put("gap", e.trainAccuracy() - e.validationAccuracy());
-            o.put("noise_sigmas", TwoMinimaStudy.doubles(w.get("scales")));
-            o.put("noise_accuracy", TwoMinimaStudy.doubles(w.get("accuracies")));
+            o.put("noise_sigmas", StudyReport.doubles(w.get("scales")));
+            o.put("noise_accuracy", StudyReport.doubles(w.get("accuracies")));
             s.put(m, o);
         }
         run.folder().writeJson("summary.json", s);

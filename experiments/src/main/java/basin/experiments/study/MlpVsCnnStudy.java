@@ -77,15 +77,15 @@ public final class MlpVsCnnStudy implements Study {
         p.put("probe_seed", o.seed());
         c.put("probes", p);
         List<Map<String, String>> w = new ArrayList<>();
-        w.add(TwoMinimaStudy.why("model B's FC block: Linear(3136→128) + ReLU + Dropout 0.5 + Linear(128→10)",
+        w.add(StudyConfig.why("model B's FC block: Linear(3136→128) + ReLU + Dropout 0.5 + Linear(128→10)",
                 "the report gives no width; 128 keeps B's parameter count (421,834) near A's (235,146) order of magnitude"));
-        w.add(TwoMinimaStudy.why("convolutions 3×3, padding 1, max-pool 2", "the report gives no kernel sizes; the usual Fashion-MNIST CNN"));
-        w.add(TwoMinimaStudy.why("pixels in [0, 1]", "the report: 'All inputs were normalized to [0, 1]'"));
-        w.add(TwoMinimaStudy.why("validation: 5000 examples held out of the 60 000 training images",
+        w.add(StudyConfig.why("convolutions 3×3, padding 1, max-pool 2", "the report gives no kernel sizes; the usual Fashion-MNIST CNN"));
+        w.add(StudyConfig.why("pixels in [0, 1]", "the report: 'All inputs were normalized to [0, 1]'"));
+        w.add(StudyConfig.why("validation: 5000 examples held out of the 60 000 training images",
                 "the report trains on 60 000 and reports validation accuracy; a held-out part keeps the test set for test accuracy"));
-        w.add(TwoMinimaStudy.why("weight noise on 2000 validation examples, 10 draws per σ", "the report: 'a subset of the validation set'; "
+        w.add(StudyConfig.why("weight noise on 2000 validation examples, 10 draws per σ", "the report: 'a subset of the validation set'; "
                 + "draws give the spread it does not report"));
-        w.add(TwoMinimaStudy.why("1D slice: filter-normalised Gaussian direction, α ∈ [−1, 1]",
+        w.add(StudyConfig.why("1D slice: filter-normalised Gaussian direction, α ∈ [−1, 1]",
                 "the report's 'random direction' without a scale; filter normalisation puts both models on the scale of their own weights"));
         c.put("choices", w);
         return c;
@@ -100,7 +100,7 @@ public final class MlpVsCnnStudy implements Study {
     @Override
     public List<Step> steps(StudyOptions options, Map<String, Object> config) {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
-        int epochs = TwoMinimaStudy.epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<Step> steps = new ArrayList<>();
         for (String m : MODELS) steps.add(TrainStep.of(context, plan(m, epochs, options.seed())));
         steps.add(new Step("weight-noise", "validation accuracy under θ + σξ for both models", run -> weightNoise(context, run, epochs)));
@@ -113,11 +113,11 @@ public final class MlpVsCnnStudy implements Study {
 
     private static Dataset firstValidation(StudyContext context, String step, String key) {
         Dataset v = context.data(step).validation();
-        return v.first(Math.min(TwoMinimaStudy.intOf(TwoMinimaStudy.probes(context.config()), key), v.count()));
+        return v.first(Math.min(StudyConfig.intOf(StudyConfig.probes(context.config()), key), v.count()));
     }
 
     private void weightNoise(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         RunFolder probes = new RunFolder(run.path().resolve("probes"));
         Dataset examples = firstValidation(context, "weight-noise", "noise_examples");
         for (String m : MODELS) {
@@ -126,20 +126,20 @@ public final class MlpVsCnnStudy implements Study {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", m);
             o.put("evaluation", StudyProbes.evaluation(model, examples));
-            o.putAll(StudyProbes.weightNoise(model, f, TwoMinimaStudy.doubles(RunFolder.JSON.valueToTree(p.get("noise_sigmas"))),
-                    TwoMinimaStudy.intOf(p, "noise_draws"), ((Number) p.get("probe_seed")).longValue() + MODELS.indexOf(m)));
+            o.putAll(StudyProbes.weightNoise(model, f, StudyReport.doubles(RunFolder.JSON.valueToTree(p.get("noise_sigmas"))),
+                    StudyConfig.intOf(p, "noise_draws"), ((Number) p.get("probe_seed")).longValue() + MODELS.indexOf(m)));
             StudyProbes.write(probes, "weight-noise-" + m, o);
         }
     }
 
     private void slices(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         RunFolder slices = new RunFolder(run.path().resolve("slices"));
         Dataset examples = firstValidation(context, "slice1d", "slice_examples");
         for (String m : MODELS) {
             StudyContext.Trained model = context.trained(run.path(), m, epochs);
             DatasetLoss f = new DatasetLoss(model.model(), examples, 500, context.backend());
-            Map<String, Object> o = StudyProbes.slice1d(context, slices, "slice1d-" + m, model, f, TwoMinimaStudy.range(p, "slice_alphas"),
+            Map<String, Object> o = StudyProbes.slice1d(context, slices, "slice1d-" + m, model, f, StudyConfig.range(p, "slice_alphas"),
                     ((Number) p.get("probe_seed")).longValue() + 10 + MODELS.indexOf(m));
             o.put("evaluation", StudyProbes.evaluation(model, examples));
             StudyProbes.write(slices, "slice1d-" + m, o);
@@ -229,14 +229,14 @@ public final class MlpVsCnnStudy implements Study {
         List<Series> noise = new ArrayList<>(), slice = new ArrayList<>();
         for (int k = 0; k < MODELS.size(); k++) {
             JsonNode w = RunFolder.JSON.readTree(run.path().resolve("probes/weight-noise-" + MODELS.get(k) + ".json").toFile());
-            double[] acc = TwoMinimaStudy.doubles(w.get("accuracies")), sd = TwoMinimaStudy.doubles(w.get("accuracy_std"));
+            double[] acc = StudyReport.doubles(w.get("accuracies")), sd = StudyReport.doubles(w.get("accuracy_std"));
             for (int i = 0; i < acc.length; i++) {
                 acc[i] *= 100;
                 sd[i] *= 100;
             }
-            noise.add(new Series(LABELS.get(k), TwoMinimaStudy.doubles(w.get("scales")), acc, sd));
+            noise.add(new Series(LABELS.get(k), StudyReport.doubles(w.get("scales")), acc, sd));
             JsonNode s = RunFolder.JSON.readTree(run.path().resolve("slices/slice1d-" + MODELS.get(k) + ".json").toFile());
-            slice.add(Series.of(LABELS.get(k), TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("losses"))));
+            slice.add(Series.of(LABELS.get(k), StudyReport.doubles(s.get("alphas")), StudyReport.doubles(s.get("losses"))));
         }
         Charts.lines(plots, "weight-noise", "Validation accuracy under weight noise θ + σξ (± sd over draws)", "σ (noise standard deviation per weight)",
                 "validation accuracy (%)", noise, List.of());

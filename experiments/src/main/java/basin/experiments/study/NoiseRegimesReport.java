@@ -8,6 +8,7 @@ import basin.experiments.report.Marker;
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -114,8 +115,7 @@ final class NoiseRegimesReport {
         Charts.scatter(plots, "gap-vs-lambda", "Generalisation gap against the final λmax", "final λmax", "train − test accuracy (percentage points)", gap);
         for (String r : RUNS) {
             JsonNode s = json(dir, "slices/slice2d-" + r + ".json");
-            Charts.heatmap(plots, "slice2d-" + r, "2D slice around " + r, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
-                    TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")), TwoMinimaStudy.rows(s.get("losses")), "loss (nats)",
+            SliceMaps.of("slice2d-" + r, s).draw(plots, "2D slice around " + r, "α (filter-normalised d₁)", "β (filter-normalised d₂)",
                     List.of(new Marker(r, 0, 0)));
         }
     }
@@ -143,9 +143,8 @@ final class NoiseRegimesReport {
         page.heading("2D slices around the final models");
         for (String r : RUNS) {
             JsonNode s = json(dir, "slices/slice2d-" + r + ".json");
-            page.image(plots, "slice2d-" + r + ".png", "Loss around " + r + " along two filter-normalised random directions.");
-            page.surface("2D slice around " + r, TwoMinimaStudy.doubles(s.get("alphas")), TwoMinimaStudy.doubles(s.get("betas")),
-                    TwoMinimaStudy.rows(s.get("losses")), "α", "β", "loss (nats)", List.of(new Marker(r, 0, 0)));
+            SliceMaps.of("slice2d-" + r, s).onPage(page, plots, "2D slice around " + r,
+                    "Loss around " + r + " along two filter-normalised random directions.", "α", "β", List.of(new Marker(r, 0, 0)));
         }
         page.heading("Configuration");
         page.configuration(run.config());

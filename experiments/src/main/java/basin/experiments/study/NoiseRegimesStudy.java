@@ -80,16 +80,16 @@ public final class NoiseRegimesStudy implements Study {
         p.put("probe_seed", o.seed());
         c.put("probes", p);
         List<Map<String, String>> w = new ArrayList<>();
-        w.add(TwoMinimaStudy.why("MLP 784-256-128-10 (235,146 parameters), CNN Conv(1→16, 5×5)+ReLU+MaxPool, Conv(16→32, 5×5)+ReLU+MaxPool, "
+        w.add(StudyConfig.why("MLP 784-256-128-10 (235,146 parameters), CNN Conv(1→16, 5×5)+ReLU+MaxPool, Conv(16→32, 5×5)+ReLU+MaxPool, "
                 + "Linear(1568→128)+ReLU+Linear(128→10) (215,370)", "the report names 'a 2-hidden-layer MLP and a 2-conv CNN of comparable size'"));
-        w.add(TwoMinimaStudy.why("high noise: batch 64, lr 0.05; low noise: batch 2048, lr 0.01", "the report's 'e.g. 64' and 'e.g. 2048' with a "
+        w.add(StudyConfig.why("high noise: batch 64, lr 0.05; low noise: batch 2048, lr 0.01", "the report's 'e.g. 64' and 'e.g. 2048' with a "
                 + "'relatively large' and a 'smaller' lr; η/B differs 160-fold between the regimes"));
-        w.add(TwoMinimaStudy.why("momentum 0.9, cosine schedule over the epochs", "'all runs use momentum and a standard learning rate schedule'"));
-        w.add(TwoMinimaStudy.why("λmax by Lanczos (20 steps) with its residual, not power iteration", "the same top eigenvalue, to a stated residual, "
+        w.add(StudyConfig.why("momentum 0.9, cosine schedule over the epochs", "'all runs use momentum and a standard learning rate schedule'"));
+        w.add(StudyConfig.why("λmax by Lanczos (20 steps) with its residual, not power iteration", "the same top eigenvalue, to a stated residual, "
                 + "in fewer HVPs when λ₁ ≈ λ₂"));
-        w.add(TwoMinimaStudy.why("S_ε with ε = 1 over 10 unit directions", "the report gives no ε; random directions see the mean curvature tr H/p, "
+        w.add(StudyConfig.why("S_ε with ε = 1 over 10 unit directions", "the report gives no ε; random directions see the mean curvature tr H/p, "
                 + "so ε must be large for S_ε to rise above float32 rounding"));
-        w.add(TwoMinimaStudy.why("effective rank from the SLQ spectral density", "'effective rank of the Hessian (from its spectrum)': SLQ estimates "
+        w.add(StudyConfig.why("effective rank from the SLQ spectral density", "'effective rank of the Hessian (from its spectrum)': SLQ estimates "
                 + "Σ|λ| and Σ|λ|log|λ| over the whole spectrum, which a top-k list cannot"));
         c.put("choices", w);
         return c;
@@ -110,7 +110,7 @@ public final class NoiseRegimesStudy implements Study {
     @Override
     public List<Step> steps(StudyOptions options, Map<String, Object> config) {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
-        int epochs = TwoMinimaStudy.epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<Step> steps = new ArrayList<>();
         TrainStep.Track track = track(options.quick(), options.seed());
         for (String r : RUNS) steps.add(TrainStep.of(context, plan(r, epochs, options.seed()), track));
@@ -123,20 +123,20 @@ public final class NoiseRegimesStudy implements Study {
     }
 
     private void spectra(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
-        Dataset examples = TwoMinimaStudy.probeSet(context, "effective-rank");
+        Map<String, Object> p = StudyConfig.probes(context.config());
+        Dataset examples = StudyConfig.probeSet(context, "effective-rank");
         RunFolder probes = new RunFolder(run.path().resolve("probes"));
         for (String r : RUNS) {
             StudyContext.Trained m = context.trained(run.path(), r, epochs);
             HessianOperator h = new HessianOperator(new Objective(m.model(), Mode.EVAL), m.theta(),
                     new DeviceBatches(context.backend(), examples, 500).resident());
-            SpectralDensity.Result d = SpectralDensity.estimate(h, TwoMinimaStudy.intOf(p, "slq_starts"), TwoMinimaStudy.intOf(p, "slq_steps"),
+            SpectralDensity.Result d = SpectralDensity.estimate(h, StudyConfig.intOf(p, "slq_starts"), StudyConfig.intOf(p, "slq_steps"),
                     Double.NaN, 200, new SplittableRandom(((Number) p.get("probe_seed")).longValue() + RUNS.indexOf(r)), null);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", r);
             o.put("examples", h.examples());
             o.put("effective_rank", EffectiveRank.ofDensity(d));
-            o.put("effective_rank_from", "SLQ: " + d.starts().size() + " starts of " + TwoMinimaStudy.intOf(p, "slq_steps") + " Lanczos steps, |λ| weights");
+            o.put("effective_rank_from", "SLQ: " + d.starts().size() + " starts of " + StudyConfig.intOf(p, "slq_steps") + " Lanczos steps, |λ| weights");
             o.put("parameters", d.dimension());
             o.put("sigma", d.sigma());
             o.put("grid", d.grid());
@@ -147,14 +147,14 @@ public final class NoiseRegimesStudy implements Study {
     }
 
     private void slices(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
-        Dataset examples = TwoMinimaStudy.probeSet(context, "slice2d");
+        Map<String, Object> p = StudyConfig.probes(context.config());
+        Dataset examples = StudyConfig.probeSet(context, "slice2d");
         RunFolder slices = new RunFolder(run.path().resolve("slices"));
         for (String r : RUNS) {
             StudyContext.Trained m = context.trained(run.path(), r, epochs);
             DatasetLoss f = new DatasetLoss(m.model(), examples, 500, context.backend());
-            Map<String, Object> o = StudyProbes.slice2d(context, slices, "slice2d-" + r, m, f, TwoMinimaStudy.range(p, "slice_alphas"),
-                    TwoMinimaStudy.range(p, "slice_betas"), true, ((Number) p.get("probe_seed")).longValue() + 20 + RUNS.indexOf(r));
+            Map<String, Object> o = StudyProbes.slice2d(context, slices, "slice2d-" + r, m, f, StudyConfig.range(p, "slice_alphas"),
+                    StudyConfig.range(p, "slice_betas"), true, ((Number) p.get("probe_seed")).longValue() + 20 + RUNS.indexOf(r));
             o.put("evaluation", StudyProbes.evaluation(m, examples));
             StudyProbes.write(slices, "slice2d-" + r, o);
             slices.writeText("slice2d-" + r + ".csv", StudyProbes.csv((double[]) o.get("alphas"), (double[]) o.get("betas"),

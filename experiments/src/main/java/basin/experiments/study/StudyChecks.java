@@ -38,7 +38,7 @@ public final class StudyChecks {
         Map<String, Object> config = RunFolder.JSON.readValue(dir.resolve("config.json").toFile(), Map.class);
         StudyOptions options = new StudyOptions(false, null, null, device, null, 0, null, null);
         StudyContext context = new StudyContext(study, options, config, new int[] {1, 28, 28}, System.out);
-        int epochs = TwoMinimaStudy.epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<String> lines = new ArrayList<>();
         switch (study) {
             case TwoMinimaStudy.NAME -> checkTwoMinima(context, dir, epochs, lines);
@@ -54,9 +54,9 @@ public final class StudyChecks {
     private static void checkTwoMinima(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
         Path pathFile = dir.resolve("paths/interpolation.json");
         checkBarrier(pathFile, lines);
-        double[] losses = TwoMinimaStudy.doubles(RunFolder.JSON.readTree(pathFile.toFile()).get("losses"));
+        double[] losses = StudyReport.doubles(RunFolder.JSON.readTree(pathFile.toFile()).get("losses"));
 
-        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        Dataset examples = StudyConfig.probeSet(context, "check");
         double[] ends = {losses[0], losses[losses.length - 1]};
         double[] own = new double[2];
         for (int k = 0; k < 2; k++) {
@@ -69,12 +69,12 @@ public final class StudyChecks {
 
         Path planeFile = dir.resolve("slices/plane.json");
         JsonNode plane = RunFolder.JSON.readTree(planeFile.toFile());
-        double[] alphas = TwoMinimaStudy.doubles(plane.get("alphas")), betas = TwoMinimaStudy.doubles(plane.get("betas"));
-        double[][] grid = TwoMinimaStudy.rows(plane.get("losses"));
+        double[] alphas = StudyReport.doubles(plane.get("alphas")), betas = StudyReport.doubles(plane.get("betas"));
+        double[][] grid = StudyReport.rows(plane.get("losses"));
         String[] keys = {"coordinates_a", "coordinates_b"};
         for (int k = 0; k < 2; k++) {
             double alpha = plane.get(keys[k]).get(0).asDouble(), beta = plane.get(keys[k]).get(1).asDouble();
-            int i = TwoMinimaStudy.indexOf(alphas, alpha), j = TwoMinimaStudy.indexOf(betas, beta);
+            int i = StudyReport.indexOf(alphas, alpha), j = StudyReport.indexOf(betas, beta);
             require(Math.abs(alphas[i] - alpha) < 1e-3 && Math.abs(betas[j] - beta) < 1e-3, planeFile,
                     "model " + TwoMinimaStudy.MODELS.get(k) + " at (" + alpha + ", " + beta + ") is not on the grid");
             require(close(grid[i][j], own[k]), planeFile, "the plane's loss " + grid[i][j] + " at model " + TwoMinimaStudy.MODELS.get(k)
@@ -85,16 +85,16 @@ public final class StudyChecks {
     }
 
     private static void checkMlpVsCnn(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
-        Map<String, Object> p = TwoMinimaStudy.probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         Dataset validation = context.data("check").validation();
         for (String name : MlpVsCnnStudy.MODELS) {
             StudyContext.Trained m = context.trained(dir, name, epochs);
             Path noiseFile = dir.resolve("probes/weight-noise-" + name + ".json");
             JsonNode noise = RunFolder.JSON.readTree(noiseFile.toFile());
-            Dataset noiseSet = validation.first(Math.min(TwoMinimaStudy.intOf(p, "noise_examples"), validation.count()));
+            Dataset noiseSet = validation.first(Math.min(StudyConfig.intOf(p, "noise_examples"), validation.count()));
             Evaluation.Result own = Evaluation.of(m.model(), m.theta(), noiseSet, 500);
-            double[] scales = TwoMinimaStudy.doubles(noise.get("scales"));
-            int zero = TwoMinimaStudy.indexOf(scales, 0);
+            double[] scales = StudyReport.doubles(noise.get("scales"));
+            int zero = StudyReport.indexOf(scales, 0);
             require(scales[zero] == 0, noiseFile, "no σ = 0 among the scales");
             for (JsonNode a : noise.get("draws_by_scale").get(zero).get("accuracies")) {
                 require(a.asDouble() == own.accuracy(), noiseFile, "a draw at σ = 0 has accuracy " + a.asDouble()
@@ -105,10 +105,10 @@ public final class StudyChecks {
 
             Path sliceFile = dir.resolve("slices/slice1d-" + name + ".json");
             JsonNode slice = RunFolder.JSON.readTree(sliceFile.toFile());
-            Dataset sliceSet = validation.first(Math.min(TwoMinimaStudy.intOf(p, "slice_examples"), validation.count()));
+            Dataset sliceSet = validation.first(Math.min(StudyConfig.intOf(p, "slice_examples"), validation.count()));
             double ownLoss = Evaluation.of(m.model(), m.theta(), sliceSet, 500).loss();
-            double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas"));
-            int at = TwoMinimaStudy.indexOf(alphas, 0);
+            double[] alphas = StudyReport.doubles(slice.get("alphas"));
+            int at = StudyReport.indexOf(alphas, 0);
             require(alphas[at] == 0, sliceFile, "the slice has no α = 0");
             double l = slice.get("losses").get(at).asDouble();
             require(close(l, ownLoss), sliceFile, "the slice at α = 0 has loss " + l + ", the model " + ownLoss);
@@ -121,7 +121,7 @@ public final class StudyChecks {
         Map<String, Object> track = (Map<String, Object>) context.config().get("track");
         Dataset validation = context.data("check").validation();
         Dataset trackSet = validation.first(Math.min(((Number) track.get("probe_examples")).intValue(), validation.count()));
-        Dataset sliceSet = TwoMinimaStudy.probeSet(context, "check");
+        Dataset sliceSet = StudyConfig.probeSet(context, "check");
         for (String r : NoiseRegimesStudy.RUNS) {
             StudyContext.Trained m = context.trained(dir, r, epochs);
             checkSliceCentre(dir.resolve("slices/slice2d-" + r + ".json"), m, sliceSet, lines);
@@ -144,14 +144,14 @@ public final class StudyChecks {
 
     private static void checkFilterNorm(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
         StudyContext.Trained m = context.trained(dir, FilterNormStudy.MODEL, epochs);
-        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        Dataset examples = StudyConfig.probeSet(context, "check");
         double own = Evaluation.of(m.model(), m.theta(), examples, 500).loss();
         for (String kind : FilterNormStudy.KINDS) {
             checkSliceCentre(dir.resolve("slices/slice2d-" + kind + ".json"), m, examples, lines);
             Path file = dir.resolve("slices/slice1d-" + kind + ".json");
             JsonNode slice = RunFolder.JSON.readTree(file.toFile());
-            double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas"));
-            int at = TwoMinimaStudy.indexOf(alphas, 0);
+            double[] alphas = StudyReport.doubles(slice.get("alphas"));
+            int at = StudyReport.indexOf(alphas, 0);
             require(alphas[at] == 0, file, "the slice has no α = 0");
             double l = slice.get("losses").get(at).asDouble();
             require(close(l, own), file, "the slice at α = 0 has loss " + l + ", the model " + own);
@@ -161,7 +161,7 @@ public final class StudyChecks {
 
     private static void checkCnnVsResnet(StudyContext context, Path dir, int epochs, List<String> lines) throws IOException {
         checkBarrier(dir.resolve("paths/connectivity.json"), lines);
-        Dataset examples = TwoMinimaStudy.probeSet(context, "check");
+        Dataset examples = StudyConfig.probeSet(context, "check");
         for (String m : CnnVsResnetStudy.SURFACE_MODELS) {
             checkSliceCentre(dir.resolve("slices/surface-" + m + ".json"), context.trained(dir, m, epochs), examples, CnnVsResnetStudy.probeBatch(context.config()), lines);
         }
@@ -175,7 +175,7 @@ public final class StudyChecks {
     /** A path's barrier is ≥ 0 and equals max(path) − min(ends) of its own losses. */
     static void checkBarrier(Path pathFile, List<String> lines) throws IOException {
         JsonNode path = RunFolder.JSON.readTree(pathFile.toFile());
-        double[] losses = TwoMinimaStudy.doubles(path.get("losses"));
+        double[] losses = StudyReport.doubles(path.get("losses"));
         double max = Double.NEGATIVE_INFINITY;
         for (double l : losses) max = Math.max(max, l);
         double expected = max - Math.min(losses[0], losses[losses.length - 1]), barrier = path.get("barrier").asDouble();
@@ -193,10 +193,10 @@ public final class StudyChecks {
     /** The same, evaluating in batches of {@code batch}. */
     static void checkSliceCentre(Path sliceFile, StudyContext.Trained m, Dataset examples, int batch, List<String> lines) throws IOException {
         JsonNode slice = RunFolder.JSON.readTree(sliceFile.toFile());
-        double[] alphas = TwoMinimaStudy.doubles(slice.get("alphas")), betas = TwoMinimaStudy.doubles(slice.get("betas"));
-        int i = TwoMinimaStudy.indexOf(alphas, 0), j = TwoMinimaStudy.indexOf(betas, 0);
+        double[] alphas = StudyReport.doubles(slice.get("alphas")), betas = StudyReport.doubles(slice.get("betas"));
+        int i = StudyReport.indexOf(alphas, 0), j = StudyReport.indexOf(betas, 0);
         require(alphas[i] == 0 && betas[j] == 0, sliceFile, "the grid has no centre (0, 0)");
-        double centre = TwoMinimaStudy.rows(slice.get("losses"))[i][j], own = Evaluation.of(m.model(), m.theta(), examples, batch).loss();
+        double centre = StudyReport.rows(slice.get("losses"))[i][j], own = Evaluation.of(m.model(), m.theta(), examples, batch).loss();
         require(close(centre, own), sliceFile, "the slice's centre has loss " + centre + ", the model " + own + " on the same examples");
         lines.add(String.format(Locale.ROOT, "ok  %s: slice centre %.6f = the model's loss %.6f", sliceFile.getFileName(), centre, own));
     }

@@ -4,6 +4,7 @@ import basin.engine.linalg.ParamVector;
 import basin.engine.nn.Sequential;
 import basin.engine.nn.checkpoint.ModelWeights;
 import basin.engine.nn.spec.ModelSpec;
+import basin.engine.probe.ActivationMemory;
 import basin.kernels.Backend;
 import basin.kernels.Devices;
 
@@ -60,6 +61,18 @@ public final class StudyContext {
             backend = s.backend();
         }
         return backend;
+    }
+
+    /**
+     * Refuses, before a model trains, a run whose training gradient or whose probes' HVP cannot fit
+     * in the free heap ({@link ActivationMemory}), naming the study, the model and the batch; on a
+     * backend that keeps its buffers outside the heap nothing is checked.
+     */
+    public void requireMemory(Sequential model, String name, int trainBatch, int probeBatch) {
+        String flag = "the batch of study " + study + " (--quick trains and probes in smaller batches)";
+        boolean checked = ActivationMemory.requireGradient(backend(), model, "study " + study + "'s model " + name, trainBatch, flag);
+        ActivationMemory.requireHvp(backend(), model, "study " + study + "'s model " + name, probeBatch, 1, flag);
+        if (!checked) console.println("memory  not checked on " + backend().name() + ": its buffers are in device memory");
     }
 
     /** The data of the configuration's {@code data} section, for {@code step}. */

@@ -4,6 +4,7 @@ import basin.engine.train.Trainer;
 import basin.experiments.report.Charts;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import basin.experiments.report.TrainingLog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,5 +102,22 @@ public final class StudyReport {
 
     static String percent(JsonNode v) {
         return v == null || v.isNull() || v.isMissingNode() ? "–" : percent(v.asDouble());
+    }
+
+    /** A JSON array of numbers as doubles, null entries (NaN written by Jackson) as NaN. */
+    static double[] doubles(JsonNode array) {
+        return SliceMaps.doubles(array);
+    }
+
+    /** A JSON array of rows (a grid, one row per α) as doubles. */
+    static double[][] rows(JsonNode array) {
+        return SliceMaps.rows(array);
+    }
+
+    /** The index of the value of xs nearest x (the first, on a tie). */
+    static int indexOf(double[] xs, double x) {
+        int best = 0;
+        for (int i = 1; i < xs.length; i++) if (Math.abs(xs[i] - x) < Math.abs(xs[best] - x)) best = i;
+        return best;
     }
 }

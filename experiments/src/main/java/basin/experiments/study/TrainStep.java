@@ -88,6 +88,7 @@ public final class TrainStep {
         RunFolder folder = new RunFolder(StudyContext.modelFolder(run.path(), plan.name()));
         folder.writeText("model.json", plan.spec());
         Sequential model = ModelSpec.parse(plan.spec());
+        context.requireMemory(model, plan.name(), Math.min(plan.batch(), Math.max(1, data.train().count())), StudyConfig.hvpBatch(context.config()));
         ResumableTraining.Tracking tracking = null;
         if (track != null) {
             Dataset probe = data.validation().first(Math.min(track.examples(), data.validation().count()));

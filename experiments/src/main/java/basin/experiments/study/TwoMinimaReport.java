@@ -2,6 +2,7 @@ package basin.experiments.study;
 
 import basin.experiments.report.ReportPage;
 import basin.experiments.report.RunFolder;
+import basin.experiments.report.SliceMaps;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -39,9 +40,9 @@ final class TwoMinimaReport {
         }
         page.heading("Between the two minima");
         page.image(plots, "interpolation.png", "Loss along the linear path between the models, the barrier's top marked.");
-        page.image(plots, "plane.png", "Loss on the plane through both models (α along seed 0 → seed 42, β random and orthogonal).");
-        page.surface("Loss on the plane through both models", TwoMinimaStudy.doubles(plane.get("alphas")), TwoMinimaStudy.doubles(plane.get("betas")),
-                TwoMinimaStudy.rows(plane.get("losses")), "α (seed 0 → seed 42)", "β (random, orthogonal)", "loss (nats)", TwoMinimaStudy.planeMarkers(plane));
+        SliceMaps.of("plane", plane).onPage(page, plots, "Loss on the plane through both models",
+                "Loss on the plane through both models (α along seed 0 → seed 42, β random and orthogonal).",
+                "α (seed 0 → seed 42)", "β (random, orthogonal)", TwoMinimaStudy.planeMarkers(plane));
         page.heading("Configuration");
         page.configuration(run.config());
         page.write(run.folder(), "report.html");

@@ -3,12 +3,12 @@ package basin.experiments.study;
 import basin.engine.data.Dataset;
 import basin.engine.nn.spec.ModelSpec;
 import basin.engine.probe.landscape.DatasetLoss;
-import basin.engine.probe.landscape.Slice;
 import basin.experiments.report.Charts;
 import basin.experiments.report.ConvergencePlots;
 import basin.experiments.report.Marker;
 import basin.experiments.report.RunFolder;
 import basin.experiments.report.Series;
+import basin.experiments.report.SliceMaps;
 import basin.experiments.report.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -91,64 +91,28 @@ public final class TwoMinimaStudy implements Study {
     /** What the report leaves open, and what was chosen with why. */
     private static List<Map<String, String>> choices() {
         List<Map<String, String>> w = new ArrayList<>();
-        w.add(why("batch size 128", "the report gives none; 128 is the usual MNIST batch and the one of the other studies"));
-        w.add(why("pixels in [0, 1] (normalisation unit)", "the report names no transform; ToTensor's [0, 1] is the minimal one, and (x − 0.1307)/0.3081 "
+        w.add(StudyConfig.why("batch size 128", "the report gives none; 128 is the usual MNIST batch and the one of the other studies"));
+        w.add(StudyConfig.why("pixels in [0, 1] (normalisation unit)", "the report names no transform; ToTensor's [0, 1] is the minimal one, and (x − 0.1307)/0.3081 "
                 + "would multiply the first layer's curvature by about 10 (--normalisation standard offers it)"));
-        w.add(why("validation: 5000 examples held out of the 60 000 training images", "the report probes 'a validation batch' and 'a held-out batch' "
+        w.add(StudyConfig.why("validation: 5000 examples held out of the 60 000 training images", "the report probes 'a validation batch' and 'a held-out batch' "
                 + "without saying where they come from; holding them out of training keeps them unseen, and the test set stays for test accuracy"));
-        w.add(why("validation batch: the first 1000 validation examples", "one fixed set for λmax, flatness, the path and the plane, "
+        w.add(StudyConfig.why("validation batch: the first 1000 validation examples", "one fixed set for λmax, flatness, the path and the plane, "
                 + "so that the path's ends and the plane's models are measured on the same examples"));
-        w.add(why("power iteration stopped on ‖Hv − λv‖ ≤ 1e-3·|λ|", "the relative change of the Rayleigh quotient stops a few percent low when λ₁ ≈ λ₂"));
-        w.add(why("flatness: absolute ‖δ‖ = 1e-3, Gaussian direction rescaled", "'norm-controlled' perturbations of ε = 1e-3, as the report says"));
-        w.add(why("noise scale from 50 batches of 128", "the report says 'several mini-batches'"));
-        w.add(why("plane grid α ∈ [−1.5, 1.5], β ∈ [−1, 1]", "the models sit at α = ∓1, β = 0 (both on the grid), with room beyond them"));
+        w.add(StudyConfig.why("power iteration stopped on ‖Hv − λv‖ ≤ 1e-3·|λ|", "the relative change of the Rayleigh quotient stops a few percent low when λ₁ ≈ λ₂"));
+        w.add(StudyConfig.why("flatness: absolute ‖δ‖ = 1e-3, Gaussian direction rescaled", "'norm-controlled' perturbations of ε = 1e-3, as the report says"));
+        w.add(StudyConfig.why("noise scale from 50 batches of 128", "the report says 'several mini-batches'"));
+        w.add(StudyConfig.why("plane grid α ∈ [−1.5, 1.5], β ∈ [−1, 1]", "the models sit at α = ∓1, β = 0 (both on the grid), with room beyond them"));
         return w;
-    }
-
-    static Map<String, String> why(String choice, String reason) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("choice", choice);
-        m.put("why", reason);
-        return m;
     }
 
     static TrainStep.Plan plan(String name, long seed, int epochs) {
         return new TrainStep.Plan(name, ModelSpec.mlp(new int[] {1, 28, 28}, 256, 10), epochs, 128, 0.05, "constant", 0.9, 0, seed);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> probes(Map<String, Object> config) {
-        return (Map<String, Object>) config.get("probes");
-    }
-
-    /** The epochs every model of a configuration trains for (the first model's). */
-    @SuppressWarnings("unchecked")
-    static int epochs(Map<String, Object> config) {
-        Map<String, Object> models = (Map<String, Object>) config.get("models");
-        Map<String, Object> m = (Map<String, Object>) models.values().iterator().next();
-        return ((Number) m.get("epochs")).intValue();
-    }
-
-    static int intOf(Map<String, Object> p, String key) {
-        return ((Number) p.get(key)).intValue();
-    }
-
-    static double[] range(Map<String, Object> p, String key) {
-        Object v = p.get(key);
-        double[] r = v instanceof double[] d ? d : ((List<?>) v).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
-        return Slice.linspace(r[0], r[1], (int) r[2]);
-    }
-
-    /** The probe set: the first probe_examples examples of the validation split. */
-    static Dataset probeSet(StudyContext context, String step) {
-        Dataset v = context.data(step).validation();
-        return v.first(Math.min(intOf(probes(context.config()), "probe_examples"), v.count()));
-    }
-
     @Override
     public List<Step> steps(StudyOptions options, Map<String, Object> config) {
         StudyContext context = new StudyContext(NAME, options, config, new int[] {1, 28, 28}, System.out);
-        int epochs = epochs(config);
+        int epochs = StudyConfig.epochs(config);
         List<Step> steps = new ArrayList<>();
         for (int k = 0; k < MODELS.size(); k++) steps.add(TrainStep.of(context, plan(MODELS.get(k), MODEL_SEEDS[k] + options.seed(), epochs)));
         for (String m : MODELS) {
@@ -163,19 +127,19 @@ public final class TwoMinimaStudy implements Study {
     }
 
     private void probe(StudyContext context, StudyRun run, String m, int epochs) throws IOException {
-        Map<String, Object> p = probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         StudyContext.Trained model = context.trained(run.path(), m, epochs);
-        Dataset examples = probeSet(context, "probe-" + m);
+        Dataset examples = StudyConfig.probeSet(context, "probe-" + m);
         StudyData.Splits data = context.data("probe-" + m);
         long seed = ((Number) p.get("probe_seed")).longValue() + MODELS.indexOf(m);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", m);
         o.put("weights", run.path().relativize(model.weights()).toString());
-        o.put("curvature", StudyProbes.lambdaMax(context, model, examples, intOf(p, "power_iteration_max_iterations"),
-                ((Number) p.get("power_iteration_tol")).doubleValue(), intOf(p, "lanczos_steps"), seed));
+        o.put("curvature", StudyProbes.lambdaMax(context, model, examples, StudyConfig.intOf(p, "power_iteration_max_iterations"),
+                ((Number) p.get("power_iteration_tol")).doubleValue(), StudyConfig.intOf(p, "lanczos_steps"), seed));
         DatasetLoss f = new DatasetLoss(model.model(), examples, 500, context.backend());
-        o.put("flatness", StudyProbes.flatness(model, f, ((Number) p.get("flatness_epsilon")).doubleValue(), intOf(p, "flatness_draws"), seed));
-        o.put("noise_scale", StudyProbes.noiseScale(model, data.train(), intOf(p, "noise_scale_batch"), intOf(p, "noise_scale_batches"), seed));
+        o.put("flatness", StudyProbes.flatness(model, f, ((Number) p.get("flatness_epsilon")).doubleValue(), StudyConfig.intOf(p, "flatness_draws"), seed));
+        o.put("noise_scale", StudyProbes.noiseScale(model, data.train(), StudyConfig.intOf(p, "noise_scale_batch"), StudyConfig.intOf(p, "noise_scale_batches"), seed));
         o.put("train", StudyProbes.evaluation(model, data.train()));
         o.put("validation_batch", StudyProbes.evaluation(model, examples));
         o.put("test", StudyProbes.evaluation(model, data.test()));
@@ -186,19 +150,19 @@ public final class TwoMinimaStudy implements Study {
 
     private void interpolate(StudyContext context, StudyRun run, int epochs) throws IOException {
         StudyContext.Trained a = context.trained(run.path(), MODELS.get(0), epochs), b = context.trained(run.path(), MODELS.get(1), epochs);
-        DatasetLoss f = new DatasetLoss(a.model(), probeSet(context, "interpolate"), 500, context.backend());
+        DatasetLoss f = new DatasetLoss(a.model(), StudyConfig.probeSet(context, "interpolate"), 500, context.backend());
         RunFolder paths = new RunFolder(run.path().resolve("paths"));
-        Map<String, Object> o = StudyProbes.interpolation(context, paths, "interpolation", a, b, f, intOf(probes(context.config()), "interpolation_points"));
+        Map<String, Object> o = StudyProbes.interpolation(context, paths, "interpolation", a, b, f, StudyConfig.intOf(StudyConfig.probes(context.config()), "interpolation_points"));
         StudyProbes.write(paths, "interpolation", o);
         paths.writeText("interpolation.csv", StudyProbes.csv((double[]) o.get("alphas"), (double[]) o.get("losses"), (double[]) o.get("accuracies")));
     }
 
     private void plane(StudyContext context, StudyRun run, int epochs) throws IOException {
-        Map<String, Object> p = probes(context.config());
+        Map<String, Object> p = StudyConfig.probes(context.config());
         StudyContext.Trained a = context.trained(run.path(), MODELS.get(0), epochs), b = context.trained(run.path(), MODELS.get(1), epochs);
-        DatasetLoss f = new DatasetLoss(a.model(), probeSet(context, "plane"), 500, context.backend());
+        DatasetLoss f = new DatasetLoss(a.model(), StudyConfig.probeSet(context, "plane"), 500, context.backend());
         RunFolder slices = new RunFolder(run.path().resolve("slices"));
-        Map<String, Object> o = StudyProbes.plane(context, slices, "plane", a, b, f, range(p, "plane_alphas"), range(p, "plane_betas"),
+        Map<String, Object> o = StudyProbes.plane(context, slices, "plane", a, b, f, StudyConfig.range(p, "plane_alphas"), StudyConfig.range(p, "plane_betas"),
                 ((Number) p.get("probe_seed")).longValue());
         StudyProbes.write(slices, "plane", o);
         slices.writeText("plane.csv", StudyProbes.csv((double[]) o.get("alphas"), (double[]) o.get("betas"),
@@ -250,19 +214,18 @@ public final class TwoMinimaStudy implements Study {
         RunFolder plots = new RunFolder(run.path().resolve("plots"));
         StudyReport.learningCurves(run.path(), plots, MODELS, List.of("seed 0", "seed 42"));
         JsonNode path = RunFolder.JSON.readTree(run.path().resolve("paths/interpolation.json").toFile());
-        double[] alphas = doubles(path.get("alphas")), losses = doubles(path.get("losses"));
+        double[] alphas = StudyReport.doubles(path.get("alphas")), losses = StudyReport.doubles(path.get("losses"));
         double top = path.get("barrier_alpha").asDouble();
-        double topLoss = losses[indexOf(alphas, top)];
+        double topLoss = losses[StudyReport.indexOf(alphas, top)];
         Charts.lines(plots, "interpolation", "Loss along the linear path seed 0 → seed 42 (barrier "
                         + StudyReport.n(path.get("barrier"), 4) + ")", "α (0: seed 0, 1: seed 42)", "validation-batch loss (nats)",
                 List.of(Series.of("loss", alphas, losses)), List.of(new Marker("barrier top", top, topLoss)));
         JsonNode plane = RunFolder.JSON.readTree(run.path().resolve("slices/plane.json").toFile());
-        Charts.heatmap(plots, "plane", "Plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)",
-                doubles(plane.get("alphas")), doubles(plane.get("betas")), rows(plane.get("losses")), "loss (nats)", planeMarkers(plane));
+        SliceMaps.of("plane", plane).draw(plots, "Plane through both models", "α (along seed 0 → seed 42)", "β (random, orthogonal)", planeMarkers(plane));
         List<Series> rq = new ArrayList<>();
         for (String m : MODELS) {
             JsonNode r = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(m + ".json").toFile());
-            double[] q = doubles(r.at("/curvature/power_iteration/rayleigh_quotients"));
+            double[] q = StudyReport.doubles(r.at("/curvature/power_iteration/rayleigh_quotients"));
             double[] t = new double[q.length];
             for (int i = 0; i < q.length; i++) t[i] = i + 1;
             rq.add(Series.of(m + " power iteration vᵀHv", t, q));
@@ -274,7 +237,7 @@ public final class TwoMinimaStudy implements Study {
         List<Series> spectrum = new ArrayList<>();
         for (String m : MODELS) {
             JsonNode r = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(m + ".json").toFile());
-            double[] ritz = doubles(r.at("/curvature/lanczos/ritz_values"));
+            double[] ritz = StudyReport.doubles(r.at("/curvature/lanczos/ritz_values"));
             java.util.Arrays.sort(ritz);
             double[] rank = new double[ritz.length], descending = new double[ritz.length];
             for (int i = 0; i < ritz.length; i++) {
@@ -287,7 +250,7 @@ public final class TwoMinimaStudy implements Study {
                 "Ritz value (eigenvalue estimate)", spectrum);
         JsonNode first = RunFolder.JSON.readTree(run.path().resolve("probes").resolve(MODELS.get(0) + ".json").toFile()).at("/curvature/lanczos");
         if (first.has("alpha")) {                                          // records written before T was kept have no history to draw
-            ConvergencePlots.ritzValues(plots, ConvergencePlots.ritzHistory(doubles(first.get("alpha")), doubles(first.get("beta"))),
+            ConvergencePlots.ritzValues(plots, ConvergencePlots.ritzHistory(StudyReport.doubles(first.get("alpha")), StudyReport.doubles(first.get("beta"))),
                     "Lanczos on seed 0's validation-batch Hessian: Ritz values of T_j");
         }
     }
@@ -295,24 +258,6 @@ public final class TwoMinimaStudy implements Study {
     static List<Marker> planeMarkers(JsonNode plane) {
         JsonNode a = plane.get("coordinates_a"), b = plane.get("coordinates_b");
         return List.of(new Marker("seed 0", a.get(0).asDouble(), a.get(1).asDouble()), new Marker("seed 42", b.get(0).asDouble(), b.get(1).asDouble()));
-    }
-
-    static double[] doubles(JsonNode array) {
-        double[] x = new double[array.size()];
-        for (int i = 0; i < x.length; i++) x[i] = array.get(i).isNull() ? Double.NaN : array.get(i).asDouble();
-        return x;
-    }
-
-    static double[][] rows(JsonNode array) {
-        double[][] x = new double[array.size()][];
-        for (int i = 0; i < x.length; i++) x[i] = doubles(array.get(i));
-        return x;
-    }
-
-    static int indexOf(double[] xs, double x) {
-        int best = 0;
-        for (int i = 1; i < xs.length; i++) if (Math.abs(xs[i] - x) < Math.abs(xs[best] - x)) best = i;
-        return best;
     }
 
     /** Runs the study from the command line: {@code java … TwoMinimaStudy [basin study options]}. */

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CommandErrorsTest {
     private static final String SPEC = "{\"input\":[1,28,28],\"layers\":[{\"type\":\"flatten\"},{\"type\":\"linear\",\"out\":10}]}";
 
-    private static String errorOf(String... args) {
+    /** Runs {@code basin ARGS}, which must fail with exit code 1, and returns what it printed on standard error. */
+    static String errorOf(String... args) {
         CommandLine cli = BasinCli.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));

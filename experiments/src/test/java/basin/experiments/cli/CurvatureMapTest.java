@@ -10,17 +10,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code slice2d --curvature} on a 784-4-10 MLP and 40 digits: at the centre of the slice, λmax and λmin
  * are {@code probe hessian}'s (Lanczos, same steps and seed, same examples) within its Ritz residual;
- * the ratio is |λmin/λmax| at every point; and a grid file resumes with its curvature.
+ * the ratio is |λmin/λmax| at every point; a grid file resumes with its curvature; and {@code --plots} draws
+ * the loss and the three curvature maps as PNG and SVG whose numbers, at the centre, are probe hessian's.
  */
 class CurvatureMapTest {
     @TempDir
@@ -67,6 +72,48 @@ class CurvatureMapTest {
         }
         // The loss grid is the plain slice's: curvature only adds to it.
         assertEquals(probe("slice2d", "--alphas=-0.5:0.5:3", "--betas=-0.5:0.5:3", "--threads", "1").get("losses"), m.get("losses"));
+    }
+
+    @Test
+    void theHeatmapsAreValidPicturesAndTheirCentreIsProbeHessiansLambdaMax() throws Exception {
+        Path plots = dir.resolve("plots");
+        JsonNode m = map("--plots", plots.toString()), h = probe("hessian", "--lanczos-steps", "10", "--top-k", "1");
+        List<String> maps = List.of("slice2d", "slice2d-lambda-max", "slice2d-lambda-min", "slice2d-eigenvalue-ratio");
+        for (String name : maps) {
+            assertIsPng(plots.resolve(name + ".png"));
+            assertIsSvg(plots.resolve(name + ".svg"));
+        }
+        assertEquals(maps.stream().map(n -> n + ".png").toList(), strings(m.get("plots")));
+        List<String> csv = Files.readAllLines(plots.resolve("slice2d.csv"));
+        assertEquals("alpha,beta," + String.join(",", maps), csv.get(0));
+        assertEquals(1 + 9, csv.size());
+        String[] centre = csv.get(1 + 4).split(",");                  // α outer: (α₁, β₁) is the fifth point
+        assertEquals(0, Double.parseDouble(centre[0]), 1e-15);
+        assertEquals(0, Double.parseDouble(centre[1]), 1e-15);
+        // The drawn λmax is a Ritz value of the same H from the same start; it lies within probe hessian's residual of its λmax.
+        double lambdaMax = h.get("lambda_max").asDouble(), residual = h.get("eigenvalue_residuals").get(0).asDouble();
+        assertEquals(lambdaMax, Double.parseDouble(centre[3]), residual + 1e-6 * Math.abs(lambdaMax), String.join(",", centre));
+        assertEquals(m.get("losses").get(1).get(1).asDouble(), Double.parseDouble(centre[2]), 0.0, "the loss map is the loss grid");
+        assertEquals(m.get("eigenvalue_ratio").get(1).get(1).asDouble(), Double.parseDouble(centre[5]), 0.0, "the ratio map is the ratio grid");
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> s = new ArrayList<>();
+        array.forEach(v -> s.add(v.asText()));
+        return s;
+    }
+
+    static void assertIsPng(Path file) throws Exception {
+        byte[] head = Arrays.copyOf(Files.readAllBytes(file), 8);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, head, file + " is not a PNG");
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertTrue(image != null && image.getWidth() > 0, file + " does not decode");
+    }
+
+    static void assertIsSvg(Path file) throws Exception {
+        String text = Files.readString(file);
+        assertTrue(text.strip().startsWith("<?xml") || text.strip().startsWith("<svg"), file + " starts with " + text.substring(0, Math.min(80, text.length())));
+        assertTrue(text.contains("</svg>"), file + " has no closing </svg>");
     }
 
     @Test
