@@ -87,6 +87,26 @@ class WindowOpsContractTest {
         }
     }
 
+    /**
+     * A tensor is a value: col2im of it (whose CPU kernel zeroes its scratch's padding entries on
+     * stride-1 "same" windows) leaves it as it was, bit for bit.
+     */
+    @Test
+    void col2imLeavesItsInputAsItWas() {
+        long seed = seed();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Window2d same = Window2d.square(2, 3, 6, 6, 3, 1, 1);
+        try (Arena arena = cpu.openArena()) {
+            Tensor cols = random(Shape.of(same.patchSize(), same.positions()), rng, -1, 1);
+            float[] before = cols.toHost();
+            cols.col2im(same);
+            float[] after = cols.toHost();
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(after[i]), "seed " + seed + ": entry " + i + " of the input changed");
+            }
+        }
+    }
+
     /** The kernel itself against the definition, element by element, in plain loops. */
     @Test
     void im2colPlacesEveryInputWhereTheDefinitionSays() {
