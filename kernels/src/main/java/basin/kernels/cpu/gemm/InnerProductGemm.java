@@ -40,11 +40,12 @@ final class InnerProductGemm {
      * 4×3 tile reads its rows of A afresh, so A's block is read n/3 times from L2; the blocked
      * product reads everything from L1 once packed. Measured on one thread, k = 1024 to 16,384
      * (GFLOP/s, blocked against inner products): 16×144: 19–23 against 39–46; 32×288: 44–58
-     * against 52–69; 64×27: 47 against 64; but 64×576: 80–91 against 69–73, and 128×1152: 53
-     * against 44. So C up to 16,384 entries.
+     * against 52–69; 64×27: 47 against 64; 16×25: 27 against 59; but 64×576: 80–91 against 69–73,
+     * and 128×1152: 53 against 44. So C up to 16,384 entries; and k of at least 1024, since below
+     * that the scalar tail of each inner product weighs (32×400 at k = 588: 68 against 52).
      */
     static boolean applies(boolean transA, boolean transB, int m, int n, int k) {
-        return !transA && transB && k >= 512 && (long) m * n <= 16_384;
+        return !transA && transB && k >= 1024 && (long) m * n <= 16_384;
     }
 
     /** The {@link SerialGemm} for calls that {@link #applies} accepts. */
