@@ -34,6 +34,9 @@ import java.util.SplittableRandom;
  * with the same θ, bit for bit on the CPU, as a run without it.
  */
 public final class CurvatureTracker {
+    /** Examples per batch of the probe set's HVPs (the results do not depend on it, the memory does). */
+    public static final int PROBE_BATCH = 500;
+
 
     /** What to measure. */
     public enum Measure {
@@ -137,7 +140,7 @@ public final class CurvatureTracker {
         long start = System.nanoTime();
         if (listener != null) listener.onMeasurement(step, epoch, learningRate, threshold, probeSet.count());
         Backend backend = theta.backend();
-        java.util.List<Batch> batches = new DeviceBatches(backend, probeSet, 500).resident();
+        java.util.List<Batch> batches = new DeviceBatches(backend, probeSet, PROBE_BATCH).resident();
         HessianOperator h = new HessianOperator(new Objective(model, Mode.EVAL), theta, batches);
         double lambda = Double.NaN, residual = Double.NaN, sMax = Double.NaN, sMean = Double.NaN, trace = Double.NaN, se = Double.NaN;
         if (config.measures().contains(Measure.LAMBDA_MAX)) {

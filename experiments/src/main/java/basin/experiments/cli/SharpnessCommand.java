@@ -65,6 +65,7 @@ public final class SharpnessCommand extends LandscapeCommand {
         checkOptions();
         ParamVector theta = load(weights);
         DatasetLoss f = surface();
+        MemoryChecks.hvp(backend(), net(), model, Math.min(batch, f.examples()), 1, "--batch");      // the Lanczos for ½ρ²λmax
         SplittableRandom rng = new SplittableRandom(seed);
         SplittableRandom directionRng = rng.split();            // split even when unused, so the later draws do not move
         List<ParamVector> unit = directionsFile != null ? unitDirectionsFrom(directionsFile, theta)

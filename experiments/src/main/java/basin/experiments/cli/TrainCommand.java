@@ -100,6 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (track != null) {
             Dataset probeSource = split.validation() != null ? split.validation() : test;
             Dataset probeSet = probeSource.first(Math.min(trackExamples, probeSource.count()));
+            MemoryChecks.hvp(backend, net, model, Math.max(1, Math.min(CurvatureTracker.PROBE_BATCH, probeSet.count())), 1, "--track-examples");
             CurvatureTracker.Config c = new CurvatureTracker.Config(CurvatureTracker.Measure.parse(track), trackLanczosSteps, trackEpsilon,
                     trackDirections, 0.05, trackTraceSamples, seed);
             tracking = new ResumableTraining.Tracking(new CurvatureTracker(net, probeSet, c, explain ? new TrackingExplain(System.out) : null),

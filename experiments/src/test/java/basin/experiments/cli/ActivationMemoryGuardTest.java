@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code probe hessian} and {@code train} refuse, before any work, a batch whose HVP or gradient
+ * {@code probe hessian}, {@code probe sharpness} and {@code train} refuse, before any work, a batch whose HVP or gradient
  * cannot fit in this JVM's heap, naming the model, the batch and the flag; a batch that fits runs.
  * The refused batch is sized from the test JVM's own maximum heap, so the test holds on any -Xmx.
  */
@@ -53,6 +53,15 @@ class ActivationMemoryGuardTest {
         for (String part : List.of("HVP of noise-cnn.json at batch " + batch, "of heap", "lower --batch", "-Xmx")) {
             assertTrue(message.contains(part), "'" + part + "' in: " + message);
         }
+    }
+
+    @Test
+    void sharpnessRefusesABatchWhoseLanczosHvpCannotFit() {
+        int batch = tooLarge(ActivationMemory.hvpBytes(cnn, 1));
+        String message = CommandErrorsTest.errorOf("probe", "sharpness", "--model", spec.toString(), "--weights", weights.toString(), "--dataset", "mnist-bundled",
+                "--data", data.toString(), "--split", "train", "--limit", String.valueOf(batch), "--batch", String.valueOf(batch),
+                "--directions", "1", "--device", "cpu");
+        assertTrue(message.contains("HVP of noise-cnn.json at batch " + batch) && message.contains("lower --batch"), message);
     }
 
     @Test

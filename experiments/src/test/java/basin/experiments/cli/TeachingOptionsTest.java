@@ -63,6 +63,18 @@ class TeachingOptionsTest {
     }
 
     @Test
+    void correlateExplainsBothCoefficientsFromTheirTerms() throws Exception {
+        // Four runs, one tie in y: pairs (a,b) (a,c) (a,d) (b,c) (b,d) (c,d) give 4 concordant, 1 discordant, 1 tied in y.
+        Path csv = work.resolve("runs.csv");
+        Files.writeString(csv, "run,lambda_max,accuracy\na,1,0.90\nb,2,0.92\nc,3,0.91\nd,4,0.92\n");
+        sameJsonWithExplain(List.of("probe", "correlate", "--runs", csv.toString()), "concordant n_c = 4 (both larger together), discordant n_d = 1, tied in x n₁ = 0, tied in y n₂ = 1");
+        Printed p = run(List.of("probe", "correlate", "--runs", csv.toString(), "--explain"), 0);
+        // x̄ = 2.5, ȳ = 0.9125: Σ(x − x̄)(y − ȳ) = 0.025, Σ(x − x̄)² = 5, Σ(y − ȳ)² = 0.000275, r = 0.025/√(5·0.000275) = 0.6742.
+        assertTrue(p.out().contains("r = 0.025 / √(5 · 0.000275) = 0.6742"), p.out());
+        assertTrue(p.out().contains("τ_b = (n_c − n_d) / √((n₀ − n₁)(n₀ − n₂)) = 3 / √(6 · 5) = 0.5477"), p.out());
+    }
+
+    @Test
     void interpolateExplainsItsBarrierAndReportsTheSameNumbers() {
         sameJsonWithExplain(List.of("probe", "interpolate", "--model", SPEC, "--weights", weightsA, "--weights-b", weightsB,
                 "--dataset", "tutorial", "--points", "5"), "barrier = max L − min(L_A, L_B)");

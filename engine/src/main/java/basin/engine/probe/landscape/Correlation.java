@@ -39,8 +39,36 @@ public final class Correlation {
         return new Result(List.copyOf(runs), pearson(x, y), kendallTauB(x, y));
     }
 
+    /** The sums Pearson's r is built from: the means, Σ (x_i − x̄)(y_i − ȳ), Σ (x_i − x̄)² and Σ (y_i − ȳ)². */
+    public record PearsonTerms(double meanX, double meanY, double sxy, double sxx, double syy) {
+        /** r = sxy / √(sxx·syy); NaN when either sample is constant. */
+        public double r() {
+            return sxy / Math.sqrt(sxx * syy);
+        }
+    }
+
+    /**
+     * The pair counts Kendall's τ_b is built from: n₀ = n(n−1)/2 pairs, n_c concordant, n_d
+     * discordant, n₁ and n₂ tied in x and in y (a pair tied in either counts as neither).
+     */
+    public record KendallTerms(long pairs, long concordant, long discordant, long tiesX, long tiesY) {
+        /** τ_b = (n_c − n_d) / √((n₀ − n₁)(n₀ − n₂)); NaN when either sample is constant. */
+        public double tauB() {
+            return (concordant - discordant) / Math.sqrt((double) (pairs - tiesX) * (pairs - tiesY));
+        }
+    }
+
     /** Pearson's r; NaN when either sample is constant. */
     public static double pearson(double[] x, double[] y) {
+        return pearsonTerms(x, y).r();
+    }
+
+    /** Kendall's τ_b over all pairs (O(n²): run lists are short); NaN when either sample is constant. */
+    public static double kendallTauB(double[] x, double[] y) {
+        return kendallTerms(x, y).tauB();
+    }
+
+    public static PearsonTerms pearsonTerms(double[] x, double[] y) {
         int n = x.length;
         double mx = 0, my = 0;
         for (int i = 0; i < n; i++) {
@@ -55,11 +83,10 @@ public final class Correlation {
             sxx += (x[i] - mx) * (x[i] - mx);
             syy += (y[i] - my) * (y[i] - my);
         }
-        return sxy / Math.sqrt(sxx * syy);
+        return new PearsonTerms(mx, my, sxy, sxx, syy);
     }
 
-    /** Kendall's τ_b over all pairs (O(n²): run lists are short); NaN when either sample is constant. */
-    public static double kendallTauB(double[] x, double[] y) {
+    public static KendallTerms kendallTerms(double[] x, double[] y) {
         int n = x.length;
         long concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
         for (int i = 0; i < n; i++) {
@@ -74,7 +101,6 @@ public final class Correlation {
                 }
             }
         }
-        long pairs = (long) n * (n - 1) / 2;
-        return (concordant - discordant) / Math.sqrt((double) (pairs - tiesX) * (pairs - tiesY));
+        return new KendallTerms((long) n * (n - 1) / 2, concordant, discordant, tiesX, tiesY);
     }
 }
