@@ -55,8 +55,9 @@ class MnistSizedHvpTest {
 
     /**
      * Hv against (∇L(θ+hv) − ∇L(θ−hv))/2h in float64 with h = 1e-5 for a unit-norm v: small enough
-     * that no ReLU changes sign between θ−hv and θ+hv (pre-activations move by ~1e-7), large enough
-     * that float64 rounding (ε/h ≈ 1e-11) is negligible. Budget 2e-4: float32 HVP rounding.
+     * that no ReLU changes sign between θ−hv and θ+hv (pre-activations move by ~1e-7; checked, and h
+     * made smaller where one does), large enough that float64 rounding (ε/h ≈ 1e-11) is negligible.
+     * Budget 2e-4: float32 HVP rounding.
      */
     @Test
     void hvpMatchesCentralDifferenceOfFloat64Gradients() {
@@ -64,9 +65,13 @@ class MnistSizedHvpTest {
         double norm = Math.sqrt(Compare.dot(v, v));
         for (int i = 0; i < v.length; i++) v[i] = (float) (v[i] / norm);
         double[] basin = p.hvp(v);
-        double[] reference = p.oracle.gradientDifference(p.thetaDouble(), v, 1e-5);
+        // Among 128·256 hidden pre-activations one may lie within h·|∂z/∂v| of 0 (a seed in a few
+        // hundred): then the stencil crosses its kink, so h shrinks until no ReLU changes side.
+        double h = 1e-5;
+        while (h > 1e-8 && !p.oracle.sameReluPattern(shifted(p.thetaDouble(), v, h), shifted(p.thetaDouble(), v, -h))) h /= 10;
+        double[] reference = p.oracle.gradientDifference(p.thetaDouble(), v, h);
         double rel = Compare.relativeError(basin, reference);
-        assertTrue(rel < 2e-4, "seed " + seed + ": Hv vs float64 gradient difference, relative error " + rel);
+        assertTrue(rel < 2e-4, "seed " + seed + ": Hv vs float64 gradient difference with h = " + h + ", relative error " + rel);
     }
 
     /** The float32 gradient of the big model against the float64 backprop oracle. */
@@ -74,5 +79,12 @@ class MnistSizedHvpTest {
     void gradientMatchesOracle() {
         double[] rel = {Compare.relativeError(p.gradient(), p.oracle.gradient(p.thetaDouble()))};
         assertTrue(rel[0] < 1e-4, "seed " + seed + ": gradient relative error " + rel[0]);
+    }
+
+    /** θ + t·v. */
+    private static double[] shifted(double[] theta, double[] v, double t) {
+        double[] out = theta.clone();
+        for (int i = 0; i < out.length; i++) out[i] += t * v[i];
+        return out;
     }
 }

@@ -132,6 +132,21 @@ public final class MlpOracle {
         return smallest;
     }
 
+    /**
+     * Whether every hidden ReLU has the same side (pre-activation above 0 or not) at θ = a as at θ = b:
+     * then the loss is smooth on the segment between them, and a difference quotient across it
+     * measures curvature rather than a jump in slope.
+     */
+    public boolean sameReluPattern(double[] a, double[] b) {
+        double[][] za = new double[widths.length][], zb = new double[widths.length][];
+        forward(a, za);
+        forward(b, zb);
+        for (int l = 1; l < widths.length - 1; l++) {
+            for (int i = 0; i < za[l].length; i++) if (za[l][i] > 0 != zb[l][i] > 0) return false;
+        }
+        return true;
+    }
+
     private void forward(double[] theta, double[][] out) {
         out[0] = x;
         int offset = 0;
