@@ -145,8 +145,6 @@ public interface Backend {
     /**
      * col2im, the adjoint of {@link #im2col}: x [N, C, H, W] is overwritten with the sum, over every
      * (r, q) that im2col reads from input element (n, c, h, w), of cols[r, q]; padding entries are dropped.
-     * cols is the caller's scratch: a backend may overwrite its padding entries (those im2col fills
-     * with zeros) with zeros, and the CPU backend does for stride-1 windows.
      */
     void col2im(Buffer cols, Window2d w, Buffer x);
 

@@ -4,9 +4,6 @@ import basin.autodiff.Op;
 import basin.autodiff.Shape;
 import basin.autodiff.ShapeException;
 import basin.autodiff.Tensor;
-import basin.kernels.Arena;
-import basin.kernels.Backend;
-import basin.kernels.Buffer;
 import basin.kernels.Window2d;
 
 /**
@@ -59,19 +56,9 @@ public final class Unfold extends Op {
         Shape to = adjoint ? imageShape(window) : patchShape(window);
         ShapeException.check(x[0].shape().equals(from), "%s: input %s does not match %s, which needs %s",
                 name(), x[0].shape(), window, from);
-        Backend be = x[0].backend();
-        Tensor y = Tensor.empty(be, to);
-        if (!adjoint) {
-            be.im2col(x[0].buffer(), window, y.buffer());
-            return y;
-        }
-        // col2im may write zeros into its input's padding entries (Backend.col2im), and x is a value
-        // other ops may read: it works on a copy.
-        Buffer cols = be.allocate(x[0].buffer().length());
-        be.copy(x[0].buffer(), cols);
-        be.col2im(cols, window, y.buffer());
-        Arena.keep(cols);                        // out of the arena, so that it goes back to the pool once, now
-        be.release(cols);
+        Tensor y = Tensor.empty(x[0].backend(), to);
+        if (adjoint) y.backend().col2im(x[0].buffer(), window, y.buffer());
+        else y.backend().im2col(x[0].buffer(), window, y.buffer());
         return y;
     }
 

@@ -160,8 +160,12 @@ class WindowKernelsTest {
             float[] cols = random(w.patchSize() * w.positions(), rng);
             Buffer x = cpu.allocate(w.inputSize());
             cpu.fill(x, Float.NaN);                                           // col2im must overwrite, not accumulate into old contents
-            cpu.col2im(upload(cols), w, x);
-            float[] got = download(x), want = new float[w.inputSize()];
+            Buffer patches = upload(cols);
+            cpu.col2im(patches, w, x);
+            float[] got = download(x), want = new float[w.inputSize()], after = download(patches);
+            for (int i = 0; i < cols.length; i++) {
+                assertEquals(Float.floatToRawIntBits(cols[i]), Float.floatToRawIntBits(after[i]), "seed " + seed + ", " + w + ": col2im wrote into its input at " + i);
+            }
             forEachEntry(w, (at, from) -> {
                 if (from >= 0) want[from] += cols[at];
             });

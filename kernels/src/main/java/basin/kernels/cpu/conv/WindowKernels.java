@@ -100,6 +100,8 @@ public final class WindowKernels {
         int C = w.channels(), H = w.height(), W = w.width();
         int kh = w.kernelH(), kw = w.kernelW(), sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW();
         int outH = w.outH(), outW = w.outW(), positions = w.positions();
+        // The columns a shifted plane keeps aside: fewer than kw per row of the plane.
+        float[] edges = sh == 1 && sw == 1 && outW == W ? new float[kw * H] : null;
         for (int plane = from; plane < to; plane++) {
             int b = plane / C, c = plane % C, base = xOff + plane * H * W;
             java.util.Arrays.fill(x, base, base + H * W, 0f);
@@ -109,7 +111,7 @@ public final class WindowKernels {
                     int lo = firstInside(pw - kj, sw), hi = Math.min(outW, lastInside(W - 1 + pw - kj, sw) + 1);
                     int shift = kj - pw;
                     if (sh == 1 && sw == 1 && outW == W) {
-                        addShiftedPlane(cols, colsOff + r * positions + b * outH * outW, x, base, H, W, outH, ki - ph, shift, lo, hi);
+                        addShiftedPlane(cols, colsOff + r * positions + b * outH * outW, x, base, H, W, outH, ki - ph, shift, lo, hi, edges);
                         continue;
                     }
                     for (int oh = 0; oh < outH; oh++) {
@@ -127,22 +129,25 @@ public final class WindowKernels {
 
     /**
      * The adjoint of {@link #shiftedPlane}: plane[(oh + dy)·W + ow + dx] += block[oh·W + ow] for
-     * the entries inside the plane, as one unit-stride loop over the contiguous run. The entries of
-     * the run that wrapped round a row's end belong to the padding, whose gradient is dropped; they
-     * are first set to zero in cols, so the loop adds +0 there, which leaves every sum as it was
-     * (a sum that starts at +0 is never −0, and x + 0 = x for every other x).
+     * the entries inside the plane, as one unit-stride loop over the contiguous run. Between rows
+     * the run also adds the |dx| entries that wrapped round a row's end (padding, whose gradient is
+     * dropped): with dx &gt; 0 into the first dx columns of the next row, with dx &lt; 0 into the
+     * last −dx columns of the row before, columns this kernel offset never reaches. Those are kept
+     * in {@code edges} before the loop and put back after it, so every element gets exactly its own
+     * terms and cols is only read.
      */
     private static void addShiftedPlane(float[] cols, int block, float[] x, int plane, int H, int W, int outH,
-                                        int dy, int dx, int lo, int hi) {
+                                        int dy, int dx, int lo, int hi, float[] edges) {
         int ohLo = Math.max(0, -dy), ohHi = Math.min(outH, H - dy);
         if (ohLo >= ohHi || lo >= hi) return;
-        for (int oh = ohLo; oh < ohHi; oh++) {
-            int row = block + oh * W;
-            for (int ow = 0; ow < lo; ow++) cols[row + ow] = 0f;
-            for (int ow = hi; ow < W; ow++) cols[row + ow] = 0f;
-        }
-        int t0 = ohLo * W + lo, t1 = (ohHi - 1) * W + hi;
-        addRow(cols, block, x, plane + dy * W + dx, t0, t1);
+        // The rows whose edge columns the run crosses: all but the first (dx > 0) or the last (dx < 0).
+        int width = Math.abs(dx), column = dx > 0 ? 0 : W + dx;
+        int first = plane + (ohLo + dy + (dx > 0 ? 1 : 0)) * W + column, last = plane + (ohHi - 1 + dy - (dx < 0 ? 1 : 0)) * W + column;
+        int k = 0;
+        for (int at = first; at <= last && width > 0; at += W) for (int i = 0; i < width; i++) edges[k++] = x[at + i];
+        addRow(cols, block, x, plane + dy * W + dx, ohLo * W + lo, (ohHi - 1) * W + hi);
+        k = 0;
+        for (int at = first; at <= last && width > 0; at += W) for (int i = 0; i < width; i++) x[at + i] = edges[k++];
     }
 
     /**
