@@ -107,12 +107,7 @@ public final class MlpOracle {
 
     /** (∇L(θ + hv) − ∇L(θ − hv)) / 2h, the central difference of the analytic gradient along v. */
     public double[] gradientDifference(double[] theta, double[] v, double h) {
-        double[] plus = theta.clone(), minus = theta.clone();
-        for (int i = 0; i < theta.length; i++) {
-            plus[i] += h * v[i];
-            minus[i] -= h * v[i];
-        }
-        double[] gp = gradient(plus), gm = gradient(minus);
+        double[] gp = gradient(shifted(theta, v, h)), gm = gradient(shifted(theta, v, -h));
         double[] d = new double[theta.length];
         for (int i = 0; i < d.length; i++) d[i] = (gp[i] - gm[i]) / (2 * h);
         return d;
@@ -133,18 +128,25 @@ public final class MlpOracle {
     }
 
     /**
-     * Whether every hidden ReLU has the same side (pre-activation above 0 or not) at θ = a as at θ = b:
-     * then the loss is smooth on the segment between them, and a difference quotient across it
-     * measures curvature rather than a jump in slope.
+     * Whether every hidden ReLU has the same side (pre-activation above 0 or not) at θ + hv as at
+     * θ − hv: then the loss is smooth on the stencil of {@link #gradientDifference}, and the
+     * difference measures curvature rather than a jump in slope.
      */
-    public boolean sameReluPattern(double[] a, double[] b) {
+    public boolean sameReluPattern(double[] theta, double[] v, double h) {
         double[][] za = new double[widths.length][], zb = new double[widths.length][];
-        forward(a, za);
-        forward(b, zb);
+        forward(shifted(theta, v, h), za);
+        forward(shifted(theta, v, -h), zb);
         for (int l = 1; l < widths.length - 1; l++) {
             for (int i = 0; i < za[l].length; i++) if (za[l][i] > 0 != zb[l][i] > 0) return false;
         }
         return true;
+    }
+
+    /** θ + t·v. */
+    private static double[] shifted(double[] theta, double[] v, double t) {
+        double[] out = theta.clone();
+        for (int i = 0; i < out.length; i++) out[i] += t * v[i];
+        return out;
     }
 
     private void forward(double[] theta, double[][] out) {
