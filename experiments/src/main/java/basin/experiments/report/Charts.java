@@ -44,7 +44,10 @@ public final class Charts {
     /** Marker colours chosen to stand out on viridis, which has no reds or pinks. */
     private static final Color[] MARKER_COLOURS = {new Color(0xE41A1C), new Color(0xFF7F0E), new Color(0xF781BF),
             Color.BLACK, Color.WHITE};
-    /** Path colours: white and black read on every viridis band. */
+    /**
+     * Path colours: white and black read on every viridis band. Each path's points take the other
+     * colour, so that a white path still shows in the white legend.
+     */
     private static final Color[] PATH_COLOURS = {Color.WHITE, Color.BLACK};
     private static final org.knowm.xchart.style.markers.Marker[] MARKER_SHAPES = {SeriesMarkers.DIAMOND,
             SeriesMarkers.TRIANGLE_UP, SeriesMarkers.SQUARE, SeriesMarkers.CIRCLE, SeriesMarkers.TRIANGLE_DOWN};
@@ -112,8 +115,8 @@ public final class Charts {
     /**
      * A 2D field as filled colour bands on numeric axes, with the markers on top: z[i][j] is the
      * value at (xs[i], ys[j]). The bands are {@value #LEVELS} equal steps from the minimum to the
-     * 95th percentile of the finite values (stated in the title), and one more band for everything
-     * above it, so a few huge losses at the corners of a slice do not wash out the basin. Each band
+     * 95th percentile of the finite values (the top band's legend entry says so), and one more band
+     * for everything above it, so a few huge losses at the corners of a slice do not wash out the basin. Each band
      * is one XChart polygon series (its legend entry gives the range); NaN cells are left blank.
      */
     public static List<String> heatmap(RunFolder out, String name, String title, String xLabel, String yLabel,
@@ -137,8 +140,8 @@ public final class Charts {
         int bands = (zTop > zMin ? LEVELS : 1) + (overflow ? 1 : 0);
         double step = zTop > zMin ? (zTop - zMin) / LEVELS : 1;
 
-        XYChart chart = xyChart(title + " (colour: " + zLabel + ", scale to 95th percentile " + format(zTop) + ")",
-                xLabel, yLabel);
+        // The scale goes in the legend, not the title: a title long enough to hold it was cut off at both ends.
+        XYChart chart = xyChart(title + " (colour: " + zLabel + ")", xLabel, yLabel);
         double[] xEdges = edges(xs);
         double[] yEdges = edges(ys);
         Set<String> used = new HashSet<>();
@@ -155,8 +158,9 @@ public final class Charts {
                 }
             }
             if (px.isEmpty()) continue;
+            boolean top = band == bands - (overflow ? 2 : 1);
             String label = overflow && band == bands - 1 ? "> " + format(zTop)
-                    : format(zMin + band * step) + " – " + format(band == bands - (overflow ? 2 : 1) ? zTop : zMin + (band + 1) * step);
+                    : format(zMin + band * step) + " – " + format(top ? zTop : zMin + (band + 1) * step) + (top && overflow ? " (95th pct.)" : "");
             XYSeries s = chart.addSeries(unique(label, used), px, py);
             Color colour = viridis(bands == 1 ? 0 : (double) band / (bands - 1));
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
@@ -168,10 +172,10 @@ public final class Charts {
         for (Series path : paths) {
             XYSeries s = addXy(chart, name, path, used, XYSeries.XYSeriesRenderStyle.Line);
             if (s == null) continue;                       // no finite point
-            Color colour = PATH_COLOURS[k++ % PATH_COLOURS.length];
-            s.setLineColor(colour);
-            s.setMarkerColor(colour);
+            s.setLineColor(PATH_COLOURS[k % PATH_COLOURS.length]);
+            s.setMarkerColor(PATH_COLOURS[(k + 1) % PATH_COLOURS.length]);
             s.setLineWidth(2.5f);
+            k++;
         }
         addMarkers(chart, markers, used);
         chart.getStyler().setPlotGridLinesVisible(false);

@@ -36,8 +36,8 @@ public final class SliceMaps {
     /** A slice's axes and every map it holds, loss first, named after the slice. */
     public record Maps(double[] alphas, double[] betas, List<Map2d> maps) {
         /**
-         * Draws every map as PNG and SVG in {@code out}, the markers on each: the loss titled
-         * {@code title}, the others {@code title} and their quantity. Returns this.
+         * Draws every map as PNG and SVG in {@code out}, the markers on each, all titled
+         * {@code title}: the heatmap's title names the quantity its colours show. Returns this.
          */
         public Maps draw(RunFolder out, String title, String xLabel, String yLabel, List<Marker> markers) {
             return draw(out, title, xLabel, yLabel, List.of(), markers);
@@ -45,10 +45,7 @@ public final class SliceMaps {
 
         /** As {@link #draw(RunFolder, String, String, String, List)}, with {@code paths} drawn as lines on every map. */
         public Maps draw(RunFolder out, String title, String xLabel, String yLabel, List<Series> paths, List<Marker> markers) {
-            for (Map2d m : maps) {
-                String what = m == maps.get(0) ? title : title + ", " + m.label();
-                Charts.heatmap(out, m.name(), what, xLabel, yLabel, alphas, betas, m.z(), m.label(), paths, markers);
-            }
+            for (Map2d m : maps) Charts.heatmap(out, m.name(), title, xLabel, yLabel, alphas, betas, m.z(), m.label(), paths, markers);
             return this;
         }
 
