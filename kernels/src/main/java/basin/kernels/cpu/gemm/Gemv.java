@@ -134,8 +134,12 @@ final class Gemv {
             back = FloatVector.fromArray(F, a, r3 + j).fma(v3, back);
             front.add(back).intoArray(y, yOff + j);
         }
+        // The tail in the lanes' own operations, so that an entry's bits do not depend on whether the
+        // split across threads put it in a vector or in a tail.
         for (int j = wVec; j < width; j++) {
-            y[yOff + j] += c0 * a[r0 + j] + c1 * a[r1 + j] + c2 * a[r2 + j] + c3 * a[r3 + j];
+            float front = Math.fma(a[r1 + j], c1, Math.fma(a[r0 + j], c0, y[yOff + j]));
+            float back = Math.fma(a[r3 + j], c3, a[r2 + j] * c2);
+            y[yOff + j] = front + back;
         }
     }
 
@@ -146,7 +150,7 @@ final class Gemv {
         for (int j = 0; j < wVec; j += L) {
             FloatVector.fromArray(F, a, r0 + j).fma(v, FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
         }
-        for (int j = wVec; j < width; j++) y[yOff + j] += c * a[r0 + j];
+        for (int j = wVec; j < width; j++) y[yOff + j] = Math.fma(a[r0 + j], c, y[yOff + j]);     // as the lanes
     }
 
     /** y ← β·y; β = 0 writes zeros without reading y. */

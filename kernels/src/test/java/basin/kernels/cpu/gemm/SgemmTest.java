@@ -174,6 +174,23 @@ class SgemmTest {
         p.assertMatchesOracle("sgemm");
     }
 
+    /**
+     * A matrix–vector product gives the same bits on one thread as split across all of them: a
+     * Lanczos run must not change with whether another thread holds the pool (two probes at once
+     * in one JVM, as Spark's local mode runs them).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("matrixVectorProducts")
+    void matrixVectorProductsDoNotDependOnTheThreadCount(GemmProblem p) {
+        p.runSgemm(Sgemm.maxThreads());
+        float[] split = p.c.clone();
+        System.arraycopy(p.c0, 0, p.c, 0, p.c.length);
+        p.runSgemm(1);
+        for (int i = 0; i < split.length; i++) {
+            assertEquals(Float.floatToRawIntBits(p.c[i]), Float.floatToRawIntBits(split[i]), p + ": entry " + i + " on one thread and split");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("oddShapes")
     void oddAndEdgeShapesMatchTheFloat64Product(GemmProblem p) {
